@@ -1,0 +1,35 @@
+import type { I18nFlavor } from '@grammyjs/i18n';
+import type { Context } from 'grammy';
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import type { User, UserService } from '../services/user.service.ts';
+import type { BotMetrics } from '../telemetry/metrics.ts';
+
+/** What the bot needs from the outside world; main.ts and tests build it. */
+export interface BotDeps {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly users: UserService;
+  /** Claims an update id; false means it was handled before. */
+  readonly claimUpdate: (botId: number, updateId: number) => Promise<boolean>;
+  readonly metrics: BotMetrics;
+}
+
+/** Per-update facts the tracing middleware reads when the update ends. */
+export interface UpdateState {
+  /** The feature that handled the update (`bot.feature`). */
+  feature?: string;
+  /** Set when the update was a redelivery and was skipped. */
+  duplicate?: boolean;
+  /** The error.type of a failure the error handler dealt with. */
+  errorCode?: string;
+}
+
+/** The context every middleware sees. */
+export type BotContext = Context &
+  I18nFlavor & {
+    readonly deps: BotDeps;
+    readonly state: UpdateState;
+    /** The sender, loaded (and last_seen updated) before features run; absent for updates without one. */
+    user: User | undefined;
+  };

@@ -1,0 +1,84 @@
+import type { I18n } from '@grammyjs/i18n';
+import { trace } from '@opentelemetry/api';
+import type { BotError } from 'grammy';
+import { type ClassifiedError, classifyError } from '../../errors/classify-error.ts';
+import { errorRefFor } from '../../errors/error-ref.ts';
+import type { Language } from '../../services/user.service.ts';
+import {
+  ATTR_BOT_ERROR_REF,
+  ATTR_BOT_FEATURE,
+  ATTR_ERROR_TYPE,
+  LOG_ERROR_CODE,
+  LOG_ERROR_REF,
+} from '../../telemetry/attributes.ts';
+import { markSpanError } from '../../telemetry/tracing.ts';
+import type { BotContext, BotDeps } from '../context.ts';
+import { languageOf } from '../i18n.ts';
+
+/** The one error handler: bot.catch, every error boundary and the webhook server all call it. */
+export type ErrorHandler = (error: BotError<BotContext>) => Promise<void>;
+
+/**
+ * Records the failure on the update's span (status, exception event, error.type, bot.error.ref),
+ * logs it once at the level its class deserves, marks users who blocked the bot, and tells the
+ * user in their language with the error reference. It never throws.
+ */
+export function createErrorHandler(deps: BotDeps, i18n: I18n<BotContext>): ErrorHandler {
+  return async (botError) => {
+    try {
+      const ctx = botError.ctx;
+      const classified = classifyError(botError);
+      const span = trace.getActiveSpan();
+      const ref = errorRefFor(span);
+      if (ctx.state) ctx.state.errorCode = classified.code;
+      if (span) markSpanError(span, classified.error, classified.code, { [ATTR_BOT_ERROR_REF]: ref });
+      deps.metrics.errors.add(1, {
+        [ATTR_ERROR_TYPE]: classified.code,
+        [ATTR_BOT_FEATURE]: ctx.state?.feature ?? 'none',
+      });
+      deps.logger.log(classified.level, `Update failed: ${classified.code}`, {
+        ...classified.details,
+        [LOG_ERROR_CODE]: classified.code,
+        [LOG_ERROR_REF]: ref,
+        ...(classified.level === 'error' ? { err: classified.error } : {}),
+      });
+      if (classified.code === 'telegram.blocked') {
+        const id = ctx.chat?.id ?? ctx.from?.id;
+        if (id !== undefined && id > 0) await deps.users.markBlocked(id);
+        return;
+      }
+      if (classified.userMessageKey) await tellUser(ctx, deps, i18n, classified, ref);
+    } catch (handlerError) {
+      try {
+        deps.logger.error('Error handler failed', { err: handlerError });
+      } catch {
+        // Nothing left to do: the handler must never throw or stop polling.
+      }
+    }
+  };
+}
+
+async function tellUser(
+  ctx: BotContext,
+  deps: BotDeps,
+  i18n: I18n<BotContext>,
+  classified: ClassifiedError,
+  ref: string,
+): Promise<void> {
+  const lang: Language = languageOf(ctx, deps.config.defaultLanguage);
+  const key = classified.userMessageKey ?? 'error-generic';
+  const text = `${i18n.t(lang, key, classified.userMessageArgs)}\n\n${i18n.t(lang, 'error-reference', { ref })}`;
+  try {
+    if (ctx.callbackQuery) {
+      try {
+        await ctx.answerCallbackQuery({ text: text.slice(0, 200), show_alert: true });
+        return;
+      } catch {
+        // Already answered, or too old: fall back to a message.
+      }
+    }
+    if (ctx.chat) await ctx.api.sendMessage(ctx.chat.id, text);
+  } catch (replyError) {
+    deps.logger.warn('Could not tell the user about an error', { err: replyError, [LOG_ERROR_REF]: ref });
+  }
+}

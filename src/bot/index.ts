@@ -1,0 +1,75 @@
+import { autoRetry } from '@grammyjs/auto-retry';
+import { sequentialize } from '@grammyjs/runner';
+import { Bot, Context } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import type { InFlight } from '../in-flight.ts';
+import type { BotContext, BotDeps, UpdateState } from './context.ts';
+import { helpFeature } from './features/help.ts';
+import { languageFeature } from './features/language.ts';
+import { startFeature } from './features/start.ts';
+import { unhandledFeature } from './features/unhandled.ts';
+import { createErrorHandler, type ErrorHandler } from './handlers/error.ts';
+import { createI18n } from './i18n.ts';
+import { dedupe } from './middlewares/dedupe.ts';
+import { loadUser } from './middlewares/load-user.ts';
+import { updateTracing } from './middlewares/update-tracing.ts';
+import { apiAttemptsTransformer } from './transformers/api-attempts.ts';
+import { apiTracingTransformer } from './transformers/api-tracing.ts';
+
+export interface CreateBotOptions {
+  /** Skips getMe at start-up (tests). */
+  readonly botInfo?: UserFromGetMe;
+  /** Longest Telegram-requested wait auto-retry honours before failing the call. @default 30 */
+  readonly maxRetryDelaySeconds?: number;
+  /** Attempts per Bot API call, first one included. @default 5 */
+  readonly maxApiAttempts?: number;
+  /** Counts running updates so shutdown can wait for them. */
+  readonly inFlight?: InFlight;
+}
+
+/** The bot plus its single error handler (the webhook server needs it too). */
+export interface AppBot {
+  readonly bot: Bot<BotContext>;
+  readonly handleError: ErrorHandler;
+}
+
+/** Builds the bot: this function is the whole middleware order, top to bottom. */
+export function createBot(token: string, deps: BotDeps, options: CreateBotOptions = {}): AppBot {
+  class AppContext extends Context {
+    readonly deps = deps;
+    readonly state: UpdateState = {};
+    user: BotContext['user'] = undefined;
+  }
+  const bot = new Bot<BotContext>(token, {
+    ContextConstructor: AppContext as unknown as new (
+      ...args: ConstructorParameters<typeof Context>
+    ) => BotContext,
+    client: { apiRoot: deps.config.telegramApiRoot },
+    ...(options.botInfo ? { botInfo: options.botInfo } : {}),
+  });
+
+  // Transformers: the one installed last runs first. Attempts (innermost) → auto-retry → tracing (outermost).
+  bot.api.config.use(apiAttemptsTransformer(options.maxApiAttempts ?? 5));
+  bot.api.config.use(autoRetry({ maxDelaySeconds: options.maxRetryDelaySeconds ?? 30, maxRetryAttempts: 4 }));
+  bot.api.config.use(apiTracingTransformer(deps.metrics));
+
+  const i18n = createI18n(deps.config.defaultLanguage);
+  const handleError = createErrorHandler(deps, i18n);
+
+  const inFlight = options.inFlight;
+  if (inFlight) bot.use((_ctx, next) => inFlight.track(next));
+  bot.use(updateTracing(deps.config.mode));
+  // Updates of one chat run in order; different chats run concurrently under the runner.
+  bot.use(sequentialize((ctx: BotContext) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
+
+  const core = bot.errorBoundary(handleError);
+  core.use(dedupe, loadUser, i18n);
+  // Each feature behind its own boundary, all sharing the one handler.
+  for (const feature of [startFeature, helpFeature, languageFeature, unhandledFeature]) {
+    core.errorBoundary(handleError).use(feature);
+  }
+
+  // The last resort for anything that escapes the boundaries (with the runner and built-in polling).
+  bot.catch(handleError);
+  return { bot, handleError };
+}

@@ -1,0 +1,10 @@
+import { InlineKeyboard } from 'grammy';
+import type { BotContext } from '../context.ts';
+
+/** Callback data of the main menu's buttons (`<action>:<argument>`). */
+export const MENU = { main: 'menu:main', help: 'menu:help', language: 'menu:language' } as const;
+
+/** The main menu shown by /start. */
+export function mainMenuKeyboard(ctx: BotContext): InlineKeyboard {
+  return new InlineKeyboard().text(ctx.t('menu-help'), MENU.help).text(ctx.t('menu-language'), MENU.language);
+}

@@ -1,0 +1,65 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+import { tracedDialect } from './traced-dialect.ts';
+
+/** Where the data lives: a PostgreSQL server, or PGlite in a directory (or in memory for tests). */
+export type DatabaseTarget = { url: string; schema?: string } | { dataDir: string } | { memory: true };
+
+/** An open database plus what is needed to close it. */
+export interface DatabaseHandle {
+  readonly db: Kysely<Database>;
+  readonly kind: 'postgres' | 'pglite';
+  /** The schema tables live in, when not the default. */
+  readonly schema?: string;
+  destroy(): Promise<void>;
+}
+
+const INT8_OID = 20;
+// Telegram ids and update ids are below 2^53, so numbers are exact and easier to use than strings.
+const parseInt8 = (value: string) => Number(value);
+
+/** Opens Kysely over `pg` for a URL, otherwise over embedded PGlite. Nothing connects before this call. */
+export async function createDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+  if ('url' in target) {
+    const pool = new pg.Pool({
+      connectionString: target.url,
+      max: 10,
+      // A private schema isolates test runs that share one server.
+      ...(target.schema ? { options: `-c search_path=${target.schema}` } : {}),
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+          oid === INT8_OID
+            ? parseInt8
+            : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      },
+    });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return {
+      db,
+      kind: 'postgres',
+      ...(target.schema ? { schema: target.schema } : {}),
+      destroy: () => db.destroy(),
+    };
+  }
+  let dataDir: string | undefined;
+  if ('dataDir' in target) {
+    dataDir = resolve(target.dataDir, 'pglite');
+    mkdirSync(dataDir, { recursive: true });
+  }
+  const pglite = await PGlite.create(dataDir, { parsers: { [INT8_OID]: parseInt8 } });
+  const db = new Kysely<Database>({ dialect: tracedDialect(new PGliteDialect(pglite), 'pglite') });
+  return {
+    db,
+    kind: 'pglite',
+    // Kysely's destroy does not close PGlite itself; closing flushes it to disk.
+    destroy: async () => {
+      await db.destroy();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,8 @@
+import type { ProcessedUpdatesTable } from './tables/processed-updates.table.ts';
+import type { UsersTable } from './tables/users.table.ts';
+
+/** Every table Kysely knows about; each entry lives in its own `tables/<name>.table.ts`. */
+export interface Database {
+  users: UsersTable;
+  processed_updates: ProcessedUpdatesTable;
+}

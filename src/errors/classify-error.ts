@@ -1,0 +1,123 @@
+import { BotError, GrammyError, HttpError } from 'grammy';
+import { AppError, type ErrorDetails } from './app-error.ts';
+
+/** How the single error handler treats a failure. */
+export interface ClassifiedError {
+  /** Stable code, used as `error.type` on spans and metrics. */
+  readonly code: string;
+  /** The i18n key shown to the user, or null when the user must not be messaged. */
+  readonly userMessageKey: string | null;
+  readonly userMessageArgs: Readonly<Record<string, string | number>>;
+  readonly retryable: boolean;
+  /** Log level: expected failures are not errors. */
+  readonly level: 'error' | 'warn' | 'info';
+  readonly details: ErrorDetails;
+  /** The original error, unwrapped from BotError. */
+  readonly error: unknown;
+}
+
+/** Telegram's description for a user who blocked the bot (also 'user is deactivated'). */
+export function isBlockedByUser(error: unknown): boolean {
+  return (
+    error instanceof GrammyError &&
+    error.error_code === 403 &&
+    /blocked by the user|user is deactivated|bot was kicked/i.test(error.description)
+  );
+}
+
+/** Classifies any thrown value by its class, never by parsing free text (Telegram descriptions aside). */
+export function classifyError(thrown: unknown): ClassifiedError {
+  const error = thrown instanceof BotError ? thrown.error : thrown;
+  if (error instanceof AppError) {
+    return {
+      code: error.code,
+      userMessageKey: error.userMessageKey,
+      userMessageArgs: error.userMessageArgs,
+      retryable: error.retryable,
+      level: error.expected ? 'warn' : 'error',
+      details: error.details,
+      error,
+    };
+  }
+  if (error instanceof GrammyError) {
+    const details = {
+      telegram_method: error.method,
+      telegram_error_code: error.error_code,
+      telegram_description: error.description,
+    };
+    if (isBlockedByUser(error)) {
+      return {
+        code: 'telegram.blocked',
+        userMessageKey: null,
+        userMessageArgs: {},
+        retryable: false,
+        level: 'info',
+        details,
+        error,
+      };
+    }
+    if (error.error_code === 400 && /message is not modified/i.test(error.description)) {
+      // The user pressed the same button twice: nothing to tell them.
+      return {
+        code: 'telegram.not_modified',
+        userMessageKey: null,
+        userMessageArgs: {},
+        retryable: false,
+        level: 'info',
+        details,
+        error,
+      };
+    }
+    if (error.error_code === 400 && /query is too old|query ID is invalid/i.test(error.description)) {
+      return {
+        code: 'telegram.query_expired',
+        userMessageKey: null,
+        userMessageArgs: {},
+        retryable: false,
+        level: 'info',
+        details,
+        error,
+      };
+    }
+    if (error.error_code === 429) {
+      return {
+        code: 'telegram.429',
+        userMessageKey: 'error-rate-limited',
+        userMessageArgs: {},
+        retryable: true,
+        level: 'warn',
+        details: { ...details, telegram_retry_after: error.parameters.retry_after },
+        error,
+      };
+    }
+    return {
+      code: `telegram.${error.error_code}`,
+      userMessageKey: 'error-telegram',
+      userMessageArgs: {},
+      retryable: error.error_code >= 500,
+      level: 'error',
+      details,
+      error,
+    };
+  }
+  if (error instanceof HttpError) {
+    return {
+      code: 'telegram.network',
+      userMessageKey: 'error-network',
+      userMessageArgs: {},
+      retryable: true,
+      level: 'error',
+      details: { message: error.message },
+      error,
+    };
+  }
+  return {
+    code: error instanceof Error ? 'internal' : 'internal.non_error_thrown',
+    userMessageKey: 'error-generic',
+    userMessageArgs: {},
+    retryable: false,
+    level: 'error',
+    details: {},
+    error,
+  };
+}

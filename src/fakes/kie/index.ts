@@ -1,0 +1,21 @@
+/**
+ * Fake KIE API (kie-api.md): Market jobs (createTask/recordInfo), Suno (generate/record-info), credits,
+ * result files under /files and signed callbacks. Behaviour per model via `script`, faults via `failNext`.
+ */
+export { createKieFake } from './create-kie-fake.ts';
+export { signKieCallback } from './sign-kie-callback.ts';
+export type {
+  CallbackMode,
+  FakeTask,
+  KieCallbackEvent,
+  KieEndpoint,
+  KieFake,
+  KieFakeEvents,
+  KieFakeOptions,
+  KieRequestRecord,
+  KieTaskEvent,
+  KieTaskState,
+  ResultKind,
+  SunoStatus,
+  TaskBehaviour,
+} from './types.ts';

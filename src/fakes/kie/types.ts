@@ -1,0 +1,154 @@
+/** The five task states KIE documents for recordInfo (§2); the fake never emits others (§9 row 4). */
+export type KieTaskState = 'waiting' | 'queuing' | 'generating' | 'success' | 'fail';
+
+/** Suno record-info `status` values (§7). */
+export type SunoStatus =
+  | 'PENDING'
+  | 'TEXT_SUCCESS'
+  | 'FIRST_SUCCESS'
+  | 'SUCCESS'
+  | 'CREATE_TASK_FAILED'
+  | 'GENERATE_AUDIO_FAILED'
+  | 'CALLBACK_EXCEPTION'
+  | 'SENSITIVE_WORD_ERROR';
+
+/** Endpoints that `failNext` can inject a body code into. */
+export type KieEndpoint = 'createTask' | 'recordInfo' | 'generate' | 'generateRecordInfo' | 'credit';
+
+/** How callbacks for a task are delivered (§9 rows 10–11). */
+export type CallbackMode = 'normal' | 'none' | 'duplicate' | 'unsigned' | 'bad-signature' | 'late';
+
+/** Kind of result file a task produces; decides extension and Content-Type. */
+export type ResultKind = 'image' | 'video' | 'audio';
+
+/** How the next task(s) for a model behave. */
+export interface TaskBehaviour {
+  /** `hang` stays in `generating` forever. */
+  outcome: 'success' | 'fail' | 'hang';
+  /** Time spent in each running state before `timeScale`. @default { waiting: 1000, queuing: 2000, generating: 5000 } */
+  stateDurationsMs?: { waiting?: number; queuing?: number; generating?: number };
+  /** @default '500' (Suno: a status name such as 'SENSITIVE_WORD_ERROR' picks that status) */
+  failCode?: string;
+  /** @default 'Internal server error' */
+  failMsg?: string;
+  /** @default guessed from the model name */
+  resultKind?: ResultKind;
+  /** Accept the task at once but answer createTask/generate this much later, unscaled (§9 row 16). */
+  slowCreateMs?: number;
+  /** @default 'normal' */
+  callback?: CallbackMode;
+  /** Apply to this many tasks, then fall back; without it the behaviour sticks. */
+  times?: number;
+}
+
+/** Options of `createKieFake`. */
+export interface KieFakeOptions {
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** @default 0 (any free port) */
+  port?: number;
+  /** Base of the result-file URLs when the bot reaches the fake by another name (e.g. in Docker). @default baseUrl */
+  publicUrl?: string;
+  /** @default 'kie-test-key' */
+  apiKey?: string;
+  /** Multiplies every state duration and callback retry delay. @default 1 */
+  timeScale?: number;
+  /** @default 'body-code' */
+  transport?: 'body-code' | 'mirror';
+  /** @default { createPer10s: 20, recordInfoPerSecond: 10 } */
+  rateLimits?: { createPer10s: number; recordInfoPerSecond: number } | false;
+  /** @default 10000 */
+  credits?: number;
+  /** When set, callbacks carry X-Webhook-Timestamp / X-Webhook-Signature (§5). */
+  webhookHmacKey?: string;
+  /** @default 'msg' */
+  messageKey?: 'msg' | 'message';
+  /** Reject API calls without a browser-like User-Agent with a bare 403 `error code: 1010`. @default false */
+  requireUserAgent?: boolean;
+  /** Result files answer 404 this many (real, unscaled, possibly fractional) seconds after completion. */
+  resultExpirySeconds?: number;
+  /** Re-sends after the first delivery attempt. @default 3 */
+  callbackRetries?: number;
+  /** @default 15000 */
+  callbackTimeoutMs?: number;
+}
+
+/** A task as the fake sees it; a snapshot taken when `tasks()` was called. */
+export interface FakeTask {
+  readonly id: string;
+  readonly api: 'market' | 'suno';
+  readonly model: string;
+  readonly input: Readonly<Record<string, unknown>>;
+  /** The create request body as received. */
+  readonly request: Readonly<Record<string, unknown>>;
+  readonly state: KieTaskState;
+  readonly createdAt: number;
+  readonly completedAt?: number;
+  readonly callBackUrl?: string;
+  /** Number of record-info calls that reached this task. */
+  readonly polls: number;
+  readonly behaviour: Readonly<TaskBehaviour>;
+  readonly resultUrls: readonly string[];
+  readonly price: number;
+}
+
+/** One HTTP exchange, recorded when it arrived and completed when it ended. */
+export interface KieRequestRecord {
+  readonly method: string;
+  /** Path without the query string. */
+  readonly path: string;
+  /** Path with the query string. */
+  readonly url: string;
+  readonly at: number;
+  status: number;
+  code?: number;
+  aborted?: boolean;
+  endedAt?: number;
+}
+
+/** Payload of the `task` event: a task was created or changed state. */
+export interface KieTaskEvent {
+  readonly taskId: string;
+  readonly state: KieTaskState;
+  readonly sunoStatus?: SunoStatus;
+}
+
+/** Payload of the `callback` event: one delivery attempt finished. */
+export interface KieCallbackEvent {
+  readonly taskId: string;
+  readonly url: string;
+  readonly attempt: number;
+  readonly body: unknown;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Receiver's HTTP status, absent on a network error or timeout. */
+  readonly status?: number;
+  readonly error?: string;
+}
+
+/** Events of the fake: `request` fires when an exchange ends, `task` on creation and each state change. */
+export interface KieFakeEvents {
+  request: KieRequestRecord;
+  task: KieTaskEvent;
+  callback: KieCallbackEvent;
+}
+
+/** Controls and observations of a running fake KIE server. */
+export interface KieFake {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  readonly baseUrl: string;
+  readonly port: number;
+  script(model: string, behaviour: TaskBehaviour): void;
+  failNext(
+    endpoint: KieEndpoint,
+    code: number,
+    opts?: { times?: number; httpStatus?: number; msg?: string },
+  ): void;
+  tasks(): ReadonlyArray<FakeTask>;
+  requests(): ReadonlyArray<Readonly<KieRequestRecord>>;
+  /** Current account balance. */
+  credits(): number;
+  setCredits(n: number): void;
+  on<K extends keyof KieFakeEvents>(event: K, listener: (e: KieFakeEvents[K]) => void): void;
+  off<K extends keyof KieFakeEvents>(event: K, listener: (e: KieFakeEvents[K]) => void): void;
+}

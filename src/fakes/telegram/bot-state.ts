@@ -1,0 +1,98 @@
+import type { BotCommand, User, UserFromGetMe } from 'grammy/types';
+import type { ApiError } from './api-error.ts';
+import { ChatState } from './chat-state.ts';
+import { FileStore } from './file-store.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+import { UpdateQueue } from './update-queue.ts';
+
+/** A webhook set with setWebhook. */
+export interface WebhookConfig {
+  url: string;
+  secretToken?: string;
+  maxConnections: number;
+  lastErrorDate?: number;
+  lastErrorMessage?: string;
+}
+
+/** A callback query waiting for answerCallbackQuery. */
+export interface PendingCallback {
+  chatId: number | undefined;
+  createdAt: number;
+}
+
+/** A pre-checkout query waiting for answerPreCheckoutQuery. */
+export interface PendingPreCheckout {
+  userId: number;
+  resolve(answer: { ok: boolean; errorMessage?: string }): void;
+}
+
+/** A completed Stars payment. */
+export interface Charge {
+  userId: number;
+  chargeId: string;
+  currency: string;
+  totalAmount: number;
+  payload: string;
+  refunded: boolean;
+}
+
+/** Everything the fake keeps for one bot token. */
+export class BotState {
+  readonly token: string;
+  readonly id: number;
+  readonly queue = new UpdateQueue();
+  readonly files = new FileStore();
+  readonly chats = new Map<number, ChatState>();
+  readonly callbackQueries = new Map<string, PendingCallback>();
+  readonly preCheckouts = new Map<string, PendingPreCheckout>();
+  readonly charges = new Map<string, Charge>();
+  /** Command lists keyed by scope JSON and language code. */
+  readonly commands = new Map<string, BotCommand[]>();
+  readonly blocked = new Set<number>();
+  readonly limiter: RateLimiter | undefined;
+  webhook: WebhookConfig | undefined;
+  /** The pending long poll, which a newer getUpdates terminates. */
+  poll: { terminate(error: ApiError): void } | undefined;
+
+  constructor(token: string, limiter: RateLimiter | undefined) {
+    this.token = token;
+    this.id = Number(token.slice(0, token.indexOf(':')));
+    this.limiter = limiter;
+  }
+
+  get username(): string {
+    return `sandbox_${this.id}_bot`;
+  }
+
+  /** The bot as the `from` of its messages. */
+  get user(): User {
+    return { id: this.id, is_bot: true, first_name: 'Sandbox Bot', username: this.username };
+  }
+
+  /** The getMe answer. */
+  get me(): UserFromGetMe {
+    return {
+      ...this.user,
+      is_bot: true,
+      username: this.username,
+      can_join_groups: true,
+      can_read_all_group_messages: false,
+      supports_inline_queries: false,
+      can_connect_to_business: false,
+      has_main_web_app: false,
+      has_topics_enabled: false,
+      allows_users_to_create_topics: false,
+      can_manage_bots: false,
+      supports_join_request_queries: false,
+    };
+  }
+
+  chat(chatId: number): ChatState {
+    let chat = this.chats.get(chatId);
+    if (!chat) {
+      chat = new ChatState(chatId);
+      this.chats.set(chatId, chat);
+    }
+    return chat;
+  }
+}

@@ -1,0 +1,84 @@
+import type { Message } from 'grammy/types';
+import type { AnyReplyMarkup, CallbackAnswer, ChatInvoice, ChatMedia, ChatMessage } from './types.ts';
+
+/** A message in a chat as the fake stores it. */
+export interface ChatEntry {
+  /** The Message object as Telegram would return it now. */
+  raw: Record<string, unknown>;
+  fromBot: boolean;
+  /** Chat-wide change counter at the last send, edit or delete. */
+  seq: number;
+  editedCount: number;
+  deleted: boolean;
+  source?: string;
+  parseMode?: string;
+  replyMarkup?: AnyReplyMarkup;
+  media?: ChatMedia;
+  invoice?: ChatInvoice;
+}
+
+/** One chat of one bot: its messages, button answers and chat actions. */
+export class ChatState {
+  readonly id: number;
+  readonly messages = new Map<number, ChatEntry>();
+  readonly callbackAnswers: CallbackAnswer[] = [];
+  readonly chatActions: string[] = [];
+  /** `seq` when the user last did something; waitForMessage looks at changes after it. */
+  userActionSeq = 0;
+  private seq = 0;
+  private nextMessageId = 1;
+
+  constructor(id: number) {
+    this.id = id;
+  }
+
+  /** message_id increases per chat, shared by both sides. */
+  newMessageId(): number {
+    return this.nextMessageId++;
+  }
+
+  /** Marks an entry as changed now. */
+  touch(entry: ChatEntry): void {
+    entry.seq = ++this.seq;
+  }
+
+  markUserAction(): void {
+    this.userActionSeq = this.seq;
+  }
+
+  add(entry: ChatEntry): void {
+    this.touch(entry);
+    this.messages.set(entry.raw.message_id as number, entry);
+  }
+
+  /** Bot messages, oldest first. */
+  botEntries(): ChatEntry[] {
+    return [...this.messages.values()].filter((e) => e.fromBot);
+  }
+}
+
+/** The public view of a stored bot message (a snapshot). */
+export function toChatMessage(entry: ChatEntry): ChatMessage {
+  const raw = structuredClone(entry.raw);
+  return {
+    messageId: raw.message_id as number,
+    date: raw.date as number,
+    ...(typeof raw.text === 'string' ? { text: raw.text } : {}),
+    ...(typeof raw.caption === 'string' ? { caption: raw.caption } : {}),
+    ...(entry.source !== undefined ? { source: entry.source } : {}),
+    ...(raw.entities || raw.caption_entities
+      ? { entities: (raw.entities ?? raw.caption_entities) as ChatMessage['entities'] }
+      : {}),
+    ...(entry.parseMode ? { parseMode: entry.parseMode } : {}),
+    ...(entry.replyMarkup ? { replyMarkup: structuredClone(entry.replyMarkup) } : {}),
+    ...(entry.media ? { media: { ...entry.media } } : {}),
+    ...(typeof raw.media_group_id === 'string' ? { mediaGroupId: raw.media_group_id } : {}),
+    ...(entry.invoice ? { invoice: structuredClone(entry.invoice) } : {}),
+    ...(raw.reply_to_message
+      ? { replyToMessageId: (raw.reply_to_message as { message_id: number }).message_id }
+      : {}),
+    editedCount: entry.editedCount,
+    deleted: entry.deleted,
+    raw: raw as unknown as Message,
+  };
+}

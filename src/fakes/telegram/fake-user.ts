@@ -1,0 +1,373 @@
+import { randomBytes } from 'node:crypto';
+import type { InlineKeyboardButton, Update, User } from 'grammy/types';
+import type { BotState } from './bot-state.ts';
+import { type ChatEntry, toChatMessage } from './chat-state.ts';
+import { type FakeCore, TOKEN_PATTERN } from './fake-core.ts';
+import { mediaFields } from './media-wire.ts';
+import { addUserMessage, chatObject, nowSeconds } from './message-builder.ts';
+import type {
+  ButtonTarget,
+  CallbackAnswer,
+  ChatMessage,
+  FakeUser,
+  FakeUserInit,
+  PaymentResult,
+  StarPayment,
+} from './types.ts';
+import { summarize, waitForBotMessage } from './wait-for-message.ts';
+
+/** A 1×1 WebP, so downloaded stickers are real images. */
+const STICKER_WEBP = Buffer.from('UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==', 'base64');
+
+let queryCounter = 0;
+
+/** Callback and pre-checkout query ids look like Telegram's: long decimal strings. */
+function newQueryId(): string {
+  return (BigInt(Date.now()) * 1_000_000n + BigInt(queryCounter++ % 1_000_000)).toString();
+}
+
+/** Creates a user who talks to the bot through the fake. */
+export function createFakeUser(core: FakeCore, init: FakeUserInit): FakeUser {
+  return new TelegramUser(core, init);
+}
+
+class TelegramUser implements FakeUser {
+  readonly id: number;
+  private readonly core: FakeCore;
+  private readonly token: string | undefined;
+  private readonly from: User;
+  /** `seq` of the last message waitForMessage returned: the next wait looks past it. */
+  private cursor = 0;
+
+  constructor(core: FakeCore, init: FakeUserInit) {
+    if (!Number.isSafeInteger(init.id) || init.id <= 0)
+      throw new Error(`FakeUser id must be a positive integer, got ${init.id}`);
+    if (init.token !== undefined && !TOKEN_PATTERN.test(init.token)) {
+      throw new Error('FakeUser token must look like "123456:ABCdef_ghijk" (digits, colon, 10+ chars)');
+    }
+    this.id = init.id;
+    this.core = core;
+    this.token = init.token;
+    this.from = core.registerUser(init);
+  }
+
+  async sendText(text: string): Promise<Update> {
+    if (text === '') throw new Error('sendText: Telegram clients cannot send empty messages');
+    const command = /^\/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?/.exec(text);
+    const entities = command ? [{ type: 'bot_command', offset: 0, length: command[0].length }] : undefined;
+    return this.send({ text, ...(entities ? { entities } : {}) });
+  }
+
+  sendCommand(cmd: string, args?: string): Promise<Update> {
+    const name = cmd.replace(/^\//, '');
+    return this.sendText(args ? `/${name} ${args}` : `/${name}`);
+  }
+
+  async sendDocument(doc: {
+    fileName: string;
+    mimeType: string;
+    content: string | Uint8Array;
+    caption?: string;
+  }): Promise<Update> {
+    const content = typeof doc.content === 'string' ? new TextEncoder().encode(doc.content) : doc.content;
+    const file = this.bot().files.add('document', content, {
+      fileName: doc.fileName,
+      mimeType: doc.mimeType,
+    });
+    return this.send({ ...mediaFields('document', file), ...(doc.caption ? { caption: doc.caption } : {}) });
+  }
+
+  async sendPhoto(photo: { content: Uint8Array; caption?: string }): Promise<Update> {
+    const largest = this.bot().files.addPhoto(photo.content).at(-1)!;
+    return this.send({
+      ...mediaFields('photo', largest),
+      ...(photo.caption ? { caption: photo.caption } : {}),
+    });
+  }
+
+  async sendSticker(): Promise<Update> {
+    const file = this.bot().files.add('sticker', new Uint8Array(STICKER_WEBP), { mimeType: 'image/webp' });
+    return this.send(mediaFields('sticker', file));
+  }
+
+  async editLastText(text: string): Promise<Update> {
+    const bot = this.bot();
+    const chat = bot.chat(this.id);
+    const entry = [...chat.messages.values()]
+      .reverse()
+      .find((e) => !e.fromBot && !e.deleted && 'text' in e.raw);
+    if (!entry) throw new Error(`editLastText: user ${this.id} has not sent a text message yet`);
+    entry.raw.text = text;
+    delete entry.raw.entities;
+    entry.raw.edit_date = nowSeconds();
+    entry.editedCount++;
+    chat.touch(entry);
+    chat.markUserAction();
+    return this.core.enqueue(bot, { edited_message: structuredClone(entry.raw) });
+  }
+
+  async pressButton(target: ButtonTarget): Promise<Update> {
+    const bot = this.bot();
+    const chat = bot.chat(this.id);
+    const entries = chat
+      .botEntries()
+      .filter((e) => !e.deleted && (target.messageId === undefined || e.raw.message_id === target.messageId))
+      .reverse();
+    for (const entry of entries) {
+      const button = findButton(entry, target);
+      if (!button) continue;
+      if (!('callback_data' in button) || button.callback_data === undefined) {
+        throw new Error(
+          `pressButton: button "${button.text}" on #${entry.raw.message_id} has no callback_data`,
+        );
+      }
+      const id = newQueryId();
+      bot.callbackQueries.set(id, { chatId: this.id, createdAt: Date.now() });
+      chat.markUserAction();
+      return this.core.enqueue(bot, {
+        callback_query: {
+          id,
+          from: this.from,
+          message: structuredClone(entry.raw),
+          chat_instance: String(BigInt(this.id) * 1_000_003n + BigInt(bot.id)),
+          data: button.callback_data,
+        },
+      });
+    }
+    const available = entries.map((e) => summarize(toChatMessage(e))).join('; ') || 'no bot messages';
+    throw new Error(
+      `pressButton: no inline button matches ${describeTarget(target)} in chat ${this.id} (${available})`,
+    );
+  }
+
+  async pay(invoiceMessageId?: number): Promise<PaymentResult> {
+    const bot = this.bot();
+    const chat = bot.chat(this.id);
+    const entry =
+      invoiceMessageId !== undefined
+        ? chat.messages.get(invoiceMessageId)
+        : chat
+            .botEntries()
+            .reverse()
+            .find((e) => e.invoice && !e.deleted);
+    const invoice = entry?.invoice;
+    if (!invoice) {
+      throw new Error(
+        `pay: no invoice ${invoiceMessageId !== undefined ? `#${invoiceMessageId} ` : ''}in chat ${this.id}`,
+      );
+    }
+    const queryId = newQueryId();
+    const answer = this.awaitPreCheckout(bot, queryId);
+    chat.markUserAction();
+    this.core.enqueue(bot, {
+      pre_checkout_query: {
+        id: queryId,
+        from: this.from,
+        currency: invoice.currency,
+        total_amount: invoice.totalAmount,
+        invoice_payload: invoice.payload,
+      },
+    });
+    const result = await answer;
+    if (!result) {
+      const seconds = this.core.options.preCheckoutTimeoutMs / 1000;
+      return {
+        approved: false,
+        errorMessage: `the bot did not answer the pre-checkout query within ${seconds} s`,
+      };
+    }
+    if (!result.ok)
+      return { approved: false, ...(result.errorMessage ? { errorMessage: result.errorMessage } : {}) };
+    const chargeId = `stx${randomBytes(30).toString('base64url')}`;
+    bot.charges.set(chargeId, {
+      userId: this.id,
+      chargeId,
+      currency: invoice.currency,
+      totalAmount: invoice.totalAmount,
+      payload: invoice.payload,
+      refunded: false,
+    });
+    addUserMessage(this.core, bot, this.id, {
+      successful_payment: {
+        currency: invoice.currency,
+        total_amount: invoice.totalAmount,
+        invoice_payload: invoice.payload,
+        telegram_payment_charge_id: chargeId,
+        provider_payment_charge_id: '',
+      },
+    });
+    return { approved: true, telegramPaymentChargeId: chargeId };
+  }
+
+  payments(): ReadonlyArray<StarPayment> {
+    return [...this.bot().charges.values()]
+      .filter((c) => c.userId === this.id)
+      .map((c) => ({
+        telegramPaymentChargeId: c.chargeId,
+        totalAmount: c.totalAmount,
+        invoicePayload: c.payload,
+        refunded: c.refunded,
+      }));
+  }
+
+  block(): void {
+    this.setBlocked(true);
+  }
+
+  unblock(): void {
+    this.setBlocked(false);
+  }
+
+  messages(): ReadonlyArray<ChatMessage> {
+    return this.bot().chat(this.id).botEntries().map(toChatMessage);
+  }
+
+  lastMessage(): ChatMessage | undefined {
+    const entry = this.bot()
+      .chat(this.id)
+      .botEntries()
+      .reverse()
+      .find((e) => !e.deleted);
+    return entry ? toChatMessage(entry) : undefined;
+  }
+
+  async waitForMessage(
+    pred: (m: ChatMessage) => boolean = (m) => !m.deleted,
+    opts: { timeoutMs?: number; afterMessageId?: number } = {},
+  ): Promise<ChatMessage> {
+    const bot = this.bot();
+    const chat = bot.chat(this.id);
+    const scope = {
+      afterSeq: Math.max(chat.userActionSeq, this.cursor),
+      ...(opts.afterMessageId !== undefined ? { afterMessageId: opts.afterMessageId } : {}),
+    };
+    const { message, seq } = await waitForBotMessage(
+      this.core,
+      bot,
+      this.id,
+      pred,
+      scope,
+      opts.timeoutMs ?? 5000,
+    );
+    this.cursor = Math.max(this.cursor, seq);
+    return message;
+  }
+
+  callbackAnswers(): ReadonlyArray<CallbackAnswer> {
+    return [...this.bot().chat(this.id).callbackAnswers];
+  }
+
+  waitForCallbackAnswer(queryId: string, timeoutMs = 5000): Promise<CallbackAnswer> {
+    const bot = this.bot();
+    const existing = bot.chat(this.id).callbackAnswers.find((a) => a.queryId === queryId);
+    if (existing) return Promise.resolve(existing);
+    return new Promise((resolve, reject) => {
+      const onAnswer = (e: { token: string; answer: CallbackAnswer }): void => {
+        if (e.token !== bot.token || e.answer.queryId !== queryId) return;
+        cleanup();
+        resolve(e.answer);
+      };
+      const onStop = (): void => {
+        cleanup();
+        reject(new Error('waitForCallbackAnswer: the Telegram fake stopped'));
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(
+          new Error(
+            `waitForCallbackAnswer: callback query ${queryId} was not answered within ${timeoutMs} ms`,
+          ),
+        );
+      }, timeoutMs);
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        this.core.events.off('callback-answer', onAnswer);
+        this.core.stopSignal.removeEventListener('abort', onStop);
+      };
+      this.core.events.on('callback-answer', onAnswer);
+      this.core.stopSignal.addEventListener('abort', onStop, { once: true });
+    });
+  }
+
+  chatActions(): ReadonlyArray<string> {
+    return [...this.bot().chat(this.id).chatActions];
+  }
+
+  async deliverUpdate(update: Partial<Update>): Promise<Update> {
+    const bot = this.bot();
+    const { update_id: _ignored, ...fields } = update;
+    bot.chat(this.id).markUserAction();
+    return this.core.enqueue(bot, fields);
+  }
+
+  private bot(): BotState {
+    const token = this.core.resolveToken(this.token);
+    if (!token) {
+      throw new Error(
+        `FakeUser ${this.id} has no bot yet: pass { token } to fake.user(), set defaultToken, or let the bot call the API first`,
+      );
+    }
+    return this.core.bot(token);
+  }
+
+  private send(fields: Record<string, unknown>): Update {
+    // Writing to a bot you blocked unblocks it, as Telegram's "Restart" button does.
+    this.setBlocked(false);
+    return addUserMessage(this.core, this.bot(), this.id, fields).update;
+  }
+
+  private awaitPreCheckout(
+    bot: BotState,
+    queryId: string,
+  ): Promise<{ ok: boolean; errorMessage?: string } | undefined> {
+    return new Promise((resolve) => {
+      const finish = (answer: { ok: boolean; errorMessage?: string } | undefined): void => {
+        clearTimeout(timer);
+        this.core.stopSignal.removeEventListener('abort', onStop);
+        bot.preCheckouts.delete(queryId);
+        resolve(answer);
+      };
+      const onStop = (): void => finish(undefined);
+      const timer = setTimeout(() => finish(undefined), this.core.options.preCheckoutTimeoutMs);
+      this.core.stopSignal.addEventListener('abort', onStop, { once: true });
+      bot.preCheckouts.set(queryId, { userId: this.id, resolve: finish });
+    });
+  }
+
+  /** Blocking is what makes Telegram answer 403 and post a my_chat_member update. */
+  private setBlocked(blocked: boolean): void {
+    const bot = this.bot();
+    if (bot.blocked.has(this.id) === blocked) return;
+    if (blocked) bot.blocked.add(this.id);
+    else bot.blocked.delete(this.id);
+    const member = { user: bot.user, status: 'member' };
+    const kicked = { user: bot.user, status: 'kicked', until_date: 0 };
+    this.core.enqueue(bot, {
+      my_chat_member: {
+        chat: chatObject(this.core, this.id),
+        from: this.from,
+        date: nowSeconds(),
+        old_chat_member: blocked ? member : kicked,
+        new_chat_member: blocked ? kicked : member,
+      },
+    });
+  }
+}
+
+function findButton(entry: ChatEntry, target: ButtonTarget): InlineKeyboardButton | undefined {
+  const markup = entry.raw.reply_markup as { inline_keyboard?: InlineKeyboardButton[][] } | undefined;
+  return markup?.inline_keyboard?.flat().find((b) => {
+    if (target.data !== undefined && (!('callback_data' in b) || b.callback_data !== target.data))
+      return false;
+    if (typeof target.text === 'string' && b.text !== target.text) return false;
+    if (target.text instanceof RegExp && !target.text.test(b.text)) return false;
+    return true;
+  });
+}
+
+function describeTarget(target: ButtonTarget): string {
+  const parts = Object.entries(target).map(
+    ([k, v]) => `${k}: ${v instanceof RegExp ? String(v) : JSON.stringify(v)}`,
+  );
+  return `{ ${parts.join(', ')} }`;
+}

@@ -1,0 +1,23 @@
+export { createTelegramFake } from './telegram-fake.ts';
+export type {
+  AnyReplyMarkup,
+  ApiCall,
+  ButtonTarget,
+  CallbackAnswer,
+  ChatInvoice,
+  ChatMedia,
+  ChatMessage,
+  FakeUser,
+  FakeUserInit,
+  Fault,
+  FaultInjector,
+  FaultKind,
+  PaymentResult,
+  RateLimits,
+  StarPayment,
+  TelegramFake,
+  TelegramFakeEventName,
+  TelegramFakeEvents,
+  TelegramFakeOptions,
+  UploadDescriptor,
+} from './types.ts';

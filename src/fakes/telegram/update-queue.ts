@@ -1,0 +1,128 @@
+import type { Update } from 'grammy/types';
+
+/** Update types sent only when asked for by name (https://core.telegram.org/bots/api#getupdates). */
+const OPT_IN = new Set(['chat_member', 'message_reaction', 'message_reaction_count']);
+
+/** The update's type: its one field besides update_id. */
+export function updateType(update: Update): string {
+  return Object.keys(update).find((k) => k !== 'update_id') ?? 'unknown';
+}
+
+/** The chat (or, failing that, the user) an update belongs to; webhooks deliver one at a time per key. */
+export function updateChatKey(update: Update): number | undefined {
+  const payload = (update as unknown as Record<string, unknown>)[updateType(update)] as
+    | { chat?: { id?: number }; message?: { chat?: { id?: number } }; from?: { id?: number } }
+    | undefined;
+  return payload?.chat?.id ?? payload?.message?.chat?.id ?? payload?.from?.id;
+}
+
+interface Entry {
+  update: Update;
+  delivered: boolean;
+  /** The confirmed offset when it was queued: raw updates may reuse ids below it. */
+  offsetAtEnqueue: number;
+}
+
+/** Pending updates of one bot, with getUpdates' offset and allowed_updates rules. */
+export class UpdateQueue {
+  private entries: Entry[] = [];
+  private confirmed = 0;
+  private nextId = 1;
+  private allowed: Set<string> | undefined;
+  private readonly waiters = new Set<() => void>();
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  get allowedUpdates(): string[] | undefined {
+    return this.allowed ? [...this.allowed] : undefined;
+  }
+
+  /** A fresh, monotonically increasing update_id. */
+  nextUpdateId(): number {
+    return this.nextId++;
+  }
+
+  /** Keeps generated ids above an id chosen by a raw update. */
+  noteId(id: number): void {
+    if (id >= this.nextId) this.nextId = id + 1;
+  }
+
+  /** `undefined` keeps the previous setting and `[]` restores the default, as Telegram does. */
+  setAllowedUpdates(list: string[] | undefined): void {
+    if (list === undefined) return;
+    this.allowed = list.length > 0 ? new Set(list) : undefined;
+  }
+
+  isAllowed(update: Update): boolean {
+    const type = updateType(update);
+    return this.allowed ? this.allowed.has(type) : !OPT_IN.has(type);
+  }
+
+  /** Queues an update; false if allowed_updates filters it out. */
+  push(update: Update): boolean {
+    if (!this.isAllowed(update)) return false;
+    this.entries.push({ update, delivered: false, offsetAtEnqueue: this.confirmed });
+    this.wake();
+    return true;
+  }
+
+  /**
+   * Applies getUpdates' `offset`: updates with a lower id are forgotten. A raw update queued
+   * with an id below the already-confirmed offset survives until it has been delivered once,
+   * so duplicate-delivery tests can replay an update_id.
+   */
+  confirm(offset: number): void {
+    if (offset < 0) {
+      this.entries = this.entries.slice(offset);
+      return;
+    }
+    if (offset === 0) return;
+    this.entries = this.entries.filter(
+      (e) => !(e.update.update_id < offset && (e.delivered || e.offsetAtEnqueue < offset)),
+    );
+    this.confirmed = Math.max(this.confirmed, offset);
+  }
+
+  /** Up to `limit` pending updates, oldest first, marked as delivered. */
+  take(limit: number): Update[] {
+    this.entries = this.entries.filter((e) => this.isAllowed(e.update));
+    const batch = this.entries.slice(0, limit);
+    for (const e of batch) e.delivered = true;
+    return batch.map((e) => e.update);
+  }
+
+  /** The oldest pending update that `skip` does not reject, without marking it. */
+  first(skip: (update: Update) => boolean = () => false): Update | undefined {
+    this.entries = this.entries.filter((e) => this.isAllowed(e.update));
+    return this.entries.find((e) => !skip(e.update))?.update;
+  }
+
+  remove(update: Update): void {
+    this.entries = this.entries.filter((e) => e.update !== update);
+  }
+
+  clear(): void {
+    this.entries = [];
+  }
+
+  /** Resolves on the next push or `wake()`, or when `signal` aborts. */
+  waitForChange(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.waiters.delete(done);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      if (signal.aborted) return resolve();
+      this.waiters.add(done);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  /** Wakes everyone waiting (a new update, or the webhook changed). */
+  wake(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+}

@@ -1,0 +1,58 @@
+import type { Kysely } from 'kysely';
+import {
+  findUserById,
+  markUserBlocked,
+  updateUserLanguage,
+  upsertSeenUser,
+} from '../db/repositories/user.repository.ts';
+import type { Database } from '../db/schema.ts';
+import type { UserRow } from '../db/tables/users.table.ts';
+
+/** The languages the bot speaks. */
+export const LANGUAGES = ['en', 'ru'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** A Telegram user as the bot sees them. */
+export interface User {
+  readonly id: number;
+  /** The language the user picked, if any. */
+  readonly language: Language | undefined;
+  readonly firstSeenAt: Date;
+  readonly lastSeenAt: Date;
+  readonly blocked: boolean;
+}
+
+export function isLanguage(value: unknown): value is Language {
+  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
+}
+
+function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    language: isLanguage(row.language) ? row.language : undefined,
+    firstSeenAt: row.first_seen_at,
+    lastSeenAt: row.last_seen_at,
+    blocked: row.blocked_at !== null,
+  };
+}
+
+/** Users: first/last seen, language, blocked flag. */
+export interface UserService {
+  /** Records that the user was seen now and returns them. */
+  touch(id: number): Promise<User>;
+  get(id: number): Promise<User | undefined>;
+  setLanguage(id: number, language: Language): Promise<void>;
+  markBlocked(id: number): Promise<void>;
+}
+
+export function createUserService(db: Kysely<Database>, now: () => Date = () => new Date()): UserService {
+  return {
+    touch: async (id) => toUser(await upsertSeenUser(db, id, now())),
+    get: async (id) => {
+      const row = await findUserById(db, id);
+      return row && toUser(row);
+    },
+    setLanguage: (id, language) => updateUserLanguage(db, id, language),
+    markBlocked: (id) => markUserBlocked(db, id, now()),
+  };
+}

@@ -1,0 +1,34 @@
+import { type Counter, type Histogram, metrics } from '@opentelemetry/api';
+import {
+  INSTRUMENTATION_SCOPE,
+  METRIC_BOT_ERRORS,
+  METRIC_BOT_UPDATE_DURATION,
+  METRIC_BOT_UPDATES,
+  METRIC_TELEGRAM_API_CALLS,
+} from './attributes.ts';
+
+/** Instruments of the bot core; names and units follow the README's telemetry table. */
+export interface BotMetrics {
+  readonly updates: Counter;
+  readonly updateDuration: Histogram;
+  readonly apiCalls: Counter;
+  readonly errors: Counter;
+}
+
+/** Creates the instruments on the global meter provider (a no-op when the SDK is disabled). */
+export function createBotMetrics(): BotMetrics {
+  const meter = metrics.getMeter(INSTRUMENTATION_SCOPE);
+  return {
+    updates: meter.createCounter(METRIC_BOT_UPDATES, { unit: '{update}', description: 'Updates handled' }),
+    updateDuration: meter.createHistogram(METRIC_BOT_UPDATE_DURATION, {
+      unit: 's',
+      description: 'Time to handle one update',
+      advice: { explicitBucketBoundaries: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] },
+    }),
+    apiCalls: meter.createCounter(METRIC_TELEGRAM_API_CALLS, {
+      unit: '{call}',
+      description: 'Bot API calls',
+    }),
+    errors: meter.createCounter(METRIC_BOT_ERRORS, { unit: '{error}', description: 'Errors by error.type' }),
+  };
+}

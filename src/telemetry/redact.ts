@@ -1,0 +1,47 @@
+/**
+ * Secret scrubbing shared by the logger, the span exporter and the log-record processor, so no
+ * signal can bypass it. Exact values (the bot token, API keys) are registered at start-up; shapes
+ * catch tokens we were never told about (e.g. a token pasted into a message).
+ */
+const REDACTED = '<redacted>';
+const registered = new Set<string>();
+
+const SHAPES: ReadonlyArray<[RegExp, string]> = [
+  // A Bot API URL path segment: /bot123456:AA…/sendMessage
+  [/bot\d{3,}:[A-Za-z0-9_-]{20,}/g, `bot${REDACTED}`],
+  // A bare bot token anywhere.
+  [/\b\d{5,}:[A-Za-z0-9_-]{30,}/g, REDACTED],
+  // Bearer credentials in echoed headers or error text.
+  [/(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, `$1${REDACTED}`],
+];
+
+/** Registers an exact secret value; values shorter than 6 characters are ignored as too ambiguous. */
+export function registerSecret(value: string | undefined): void {
+  if (value && value.length >= 6) registered.add(value);
+}
+
+/** Returns the text with every registered secret and token-shaped string replaced. */
+export function redact(text: string): string {
+  let out = text;
+  for (const secret of registered) {
+    if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  }
+  for (const [pattern, replacement] of SHAPES) out = out.replace(pattern, replacement);
+  return out;
+}
+
+/** Redacts strings inside any JSON-like value (arrays and plain objects), leaving other types alone. */
+export function redactDeep<T>(value: T, depth = 0): T {
+  if (typeof value === 'string') return redact(value) as T;
+  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, depth + 1)) as T;
+  if (value instanceof Error) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = redactDeep(v, depth + 1);
+  return out as T;
+}
+
+/** For tests: forget registered secrets. */
+export function clearRegisteredSecrets(): void {
+  registered.clear();
+}

@@ -1,0 +1,143 @@
+import { readFileSync } from 'node:fs';
+import { context, DiagLogLevel, diag, logs } from '@opentelemetry/api';
+import { type LoggerProvider as LegacyLoggerProvider, logs as legacyLogsApi } from '@opentelemetry/api-logs';
+import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  BatchLogRecordProcessor,
+  type LogRecordExporter,
+  type LogRecordProcessor,
+} from '@opentelemetry/sdk-logs';
+import { type IMetricReader, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { BatchSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import {
+  ATTR_DEPLOYMENT_ENVIRONMENT_NAME,
+  ATTR_SERVICE_INSTANCE_ID,
+} from '@opentelemetry/semantic-conventions/incubating';
+import { createOtlpExporters } from './otlp-exporters.ts';
+import { registerSecret } from './redact.ts';
+import { RedactingLogRecordProcessor, RedactingSpanProcessor } from './redacting-processors.ts';
+
+/** Overrides for tests: in-memory exporters and simple processors instead of OTLP batches. */
+export interface TelemetryOptions {
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly spanProcessors?: SpanProcessor[];
+  readonly logRecordProcessors?: LogRecordProcessor[];
+  readonly metricReaders?: IMetricReader[];
+}
+
+/** What main.ts needs to flush telemetry on shutdown. */
+export interface Telemetry {
+  readonly enabled: boolean;
+  shutdown(): Promise<void>;
+}
+
+let current: Telemetry | undefined;
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    return String(pkg.version);
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/**
+ * Starts the OpenTelemetry NodeSDK: OTLP/HTTP for traces, logs and metrics (standard OTEL_* env),
+ * auto-instrumentation of http, undici, pg and winston, and redaction before every exporter.
+ * With OTEL_SDK_DISABLED=true nothing is exported, but async context still propagates so log lines
+ * keep their update fields. Idempotent.
+ */
+export function startTelemetry(options: TelemetryOptions = {}): Telemetry {
+  if (current) return current;
+  const env = options.env ?? process.env;
+  for (const key of ['BOT_TOKEN', 'KIE_API_KEY', 'LLM_API_KEY', 'WEBHOOK_SECRET', 'KIE_WEBHOOK_HMAC_KEY']) {
+    registerSecret(env[key]);
+  }
+  if (env.OTEL_LOG_LEVEL?.toLowerCase() === 'debug') {
+    diag.setLogger({ ...console, verbose: console.debug }, DiagLogLevel.DEBUG);
+  }
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    current = { enabled: false, shutdown: async () => {} };
+    return current;
+  }
+  const usesOtlp = !options.spanProcessors || !options.logRecordProcessors || !options.metricReaders;
+  const otlp = usesOtlp ? createOtlpExporters(env) : undefined;
+  const spanProcessors = options.spanProcessors ?? [
+    new BatchSpanProcessor({ exporter: otlp?.traces as SpanExporter }),
+  ];
+  const logProcessors = options.logRecordProcessors ?? [
+    new BatchLogRecordProcessor({ exporter: otlp?.logs as LogRecordExporter }),
+  ];
+  const metricReaders = options.metricReaders ?? [
+    new PeriodicExportingMetricReader({
+      exporter: otlp!.metrics,
+      exportIntervalMillis: Number(env.OTEL_METRIC_EXPORT_INTERVAL ?? 60_000),
+    }),
+  ];
+  const sdk = new NodeSDK({
+    // Env (OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES) is detected and wins over these defaults.
+    resource: resourceFromAttributes({
+      [ATTR_SERVICE_NAME]: 'tg-genbot',
+      [ATTR_SERVICE_VERSION]: packageVersion(),
+      [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: env.NODE_ENV ?? 'development',
+      [ATTR_SERVICE_INSTANCE_ID]: `${process.pid}@${process.env.HOSTNAME ?? 'local'}`,
+    }),
+    spanProcessors: [new RedactingSpanProcessor(), ...spanProcessors],
+    logRecordProcessors: [new RedactingLogRecordProcessor(), ...logProcessors],
+    metricReaders,
+    instrumentations: [
+      getNodeAutoInstrumentations({
+        // Noise without insight for a bot.
+        '@opentelemetry/instrumentation-fs': { enabled: false },
+        '@opentelemetry/instrumentation-dns': { enabled: false },
+        '@opentelemetry/instrumentation-net': { enabled: false },
+        '@opentelemetry/instrumentation-http': {
+          ignoreIncomingRequestHook: (req) => req.url === '/healthz' || req.url === '/readyz',
+        },
+        // Parameter values stay off spans; pg spans only inside an update or a job.
+        '@opentelemetry/instrumentation-pg': {
+          enhancedDatabaseReporting: false,
+          requireParentSpan: true,
+          ignoreConnectSpans: true,
+        },
+      }),
+    ],
+  });
+  sdk.start();
+  bridgeLegacyLogsApi();
+  current = {
+    enabled: true,
+    shutdown: async () => {
+      try {
+        await sdk.shutdown();
+      } catch (error) {
+        diag.error('Telemetry shutdown failed', error);
+      }
+    },
+  };
+  return current;
+}
+
+/**
+ * @opentelemetry/winston-transport still emits through the pre-3.0 `@opentelemetry/api-logs`
+ * global, while SDK 3 registers its LoggerProvider on `@opentelemetry/api`'s `logs`. Registering the
+ * same provider on the old global makes winston records reach the exporter (exactly once).
+ */
+function bridgeLegacyLogsApi(): void {
+  try {
+    legacyLogsApi.setGlobalLoggerProvider(logs.getLoggerProvider() as unknown as LegacyLoggerProvider);
+  } catch (error) {
+    diag.warn('Could not bridge the legacy logs API; winston records will not be exported', error);
+  }
+}
+
+/** The running telemetry, if started (by src/instrumentation.ts or a test). */
+export function getTelemetry(): Telemetry | undefined {
+  return current;
+}

@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, parseConfig, requireBotToken, TELEGRAM_API_ROOT_DEFAULT } from '../src/config.ts';
+
+const TOKEN = '123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    return error.problems;
+  }
+  assert.fail('expected ConfigError');
+}
+
+describe('parseConfig', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const config = parseConfig({});
+    assert.equal(config.mode, 'polling');
+    assert.equal(config.telegramApiRoot, TELEGRAM_API_ROOT_DEFAULT);
+    assert.equal(config.databaseUrl, undefined);
+    assert.equal(config.dataDir, './data');
+    assert.equal(config.port, 8080);
+    assert.deepEqual(config.adminIds, []);
+    assert.equal(config.defaultLanguage, 'en');
+    assert.equal(config.logLevel, 'info');
+    assert.equal(config.logFormat, 'json');
+    assert.equal(config.webhook, undefined);
+  });
+
+  it('parses a full webhook configuration', () => {
+    const config = parseConfig({
+      BOT_TOKEN: TOKEN,
+      BOT_MODE: 'webhook',
+      WEBHOOK_URL: 'https://bot.example.com/telegram/webhook',
+      WEBHOOK_SECRET: 'a-long-secret_value-123',
+      TELEGRAM_API_ROOT: 'http://127.0.0.1:8081/',
+      DATABASE_URL: 'postgres://u@db:5432/bot',
+      PORT: '9000',
+      ADMIN_IDS: '1, 22,333',
+      DEFAULT_LANGUAGE: 'ru',
+      LOG_LEVEL: 'debug',
+      NODE_ENV: 'development',
+    });
+    assert.equal(config.mode, 'webhook');
+    assert.deepEqual(config.webhook, {
+      url: 'https://bot.example.com/telegram/webhook',
+      secret: 'a-long-secret_value-123',
+    });
+    assert.equal(config.telegramApiRoot, 'http://127.0.0.1:8081', 'trailing slash removed');
+    assert.equal(config.port, 9000);
+    assert.deepEqual(config.adminIds, [1, 22, 333]);
+    assert.equal(config.defaultLanguage, 'ru');
+    assert.equal(config.logFormat, 'pretty', 'development defaults to readable lines');
+    assert.ok(Object.isFrozen(config));
+  });
+
+  const cases: Array<[string, Record<string, string>, RegExp]> = [
+    ['a malformed BOT_TOKEN', { BOT_TOKEN: 'nope' }, /^BOT_TOKEN: must look like/],
+    [
+      'a non-URL TELEGRAM_API_ROOT',
+      { TELEGRAM_API_ROOT: 'api.telegram' },
+      /^TELEGRAM_API_ROOT: must be an http\(s\) URL/,
+    ],
+    ['a non-postgres DATABASE_URL', { DATABASE_URL: 'mysql://x' }, /^DATABASE_URL: must be a postgres:\/\//],
+    ['an unknown BOT_MODE', { BOT_MODE: 'push' }, /^BOT_MODE: must be polling or webhook/],
+    ['a non-numeric PORT', { PORT: 'eighty' }, /^PORT: must be a port number/],
+    ['an out-of-range PORT', { PORT: '70000' }, /^PORT: /],
+    [
+      'non-numeric ADMIN_IDS',
+      { ADMIN_IDS: '1,bob' },
+      /^ADMIN_IDS: must be comma-separated Telegram user ids, got "bob"/,
+    ],
+    ['an unsupported DEFAULT_LANGUAGE', { DEFAULT_LANGUAGE: 'de' }, /^DEFAULT_LANGUAGE: must be ru or en/],
+    ['an unknown LOG_LEVEL', { LOG_LEVEL: 'verbose' }, /^LOG_LEVEL: must be one of/],
+    [
+      'webhook mode without WEBHOOK_URL',
+      { BOT_MODE: 'webhook', WEBHOOK_SECRET: 'a-long-secret_value-123' },
+      /^WEBHOOK_URL: is required when BOT_MODE=webhook/,
+    ],
+    [
+      'webhook mode without WEBHOOK_SECRET',
+      { BOT_MODE: 'webhook', WEBHOOK_URL: 'https://x.example/hook' },
+      /^WEBHOOK_SECRET: is required when BOT_MODE=webhook/,
+    ],
+    [
+      'a too short WEBHOOK_SECRET',
+      { BOT_MODE: 'webhook', WEBHOOK_URL: 'https://x.example/hook', WEBHOOK_SECRET: 'short' },
+      /^WEBHOOK_SECRET: must be 16–256 characters/,
+    ],
+  ];
+  for (const [name, env, expected] of cases) {
+    it(`reports ${name} with its own message`, () => {
+      const problems = problemsOf(env);
+      assert.equal(problems.length, 1, problems.join('\n'));
+      assert.match(problems[0] ?? '', expected);
+    });
+  }
+
+  it('lists every problem at once', () => {
+    const problems = problemsOf({ BOT_TOKEN: 'x', PORT: 'y', DEFAULT_LANGUAGE: 'fr', BOT_MODE: 'webhook' });
+    assert.deepEqual(
+      problems.map((p) => p.split(':')[0]),
+      ['BOT_TOKEN', 'PORT', 'DEFAULT_LANGUAGE', 'WEBHOOK_URL', 'WEBHOOK_SECRET'],
+    );
+  });
+
+  it('never echoes the token it rejects', () => {
+    const secretish = '999999:this-is-not-valid because spaces';
+    const problems = problemsOf({ BOT_TOKEN: secretish });
+    assert.ok(!problems.join('\n').includes('this-is-not-valid'));
+  });
+
+  it('treats empty strings as unset', () => {
+    const config = parseConfig({ BOT_TOKEN: '', PORT: '', DATABASE_URL: ' ' });
+    assert.equal(config.botToken, undefined);
+    assert.equal(config.port, 8080);
+    assert.equal(config.databaseUrl, undefined);
+  });
+});
+
+describe('requireBotToken', () => {
+  it('names the missing variable and points to the sandbox', () => {
+    assert.throws(
+      () => requireBotToken(parseConfig({})),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.equal(error.problems.length, 1);
+        assert.match(error.problems[0] ?? '', /^BOT_TOKEN: is not set.*npm run sandbox/);
+        return true;
+      },
+    );
+  });
+  it('returns the token when set', () => {
+    assert.equal(requireBotToken(parseConfig({ BOT_TOKEN: TOKEN })), TOKEN);
+  });
+});

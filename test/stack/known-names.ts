@@ -1,0 +1,254 @@
+/**
+ * The telemetry names the app is specified to emit: the contract in
+ * shared/TELEMETRY.md plus the additions agreed for the dashboards, translated the
+ * way the stack stores them (Prometheus OTLP translation, Loki OTLP mapping).
+ *
+ * This is the "emitted" side of queried-names.test.ts. It is meant to be replaced by
+ * an end-to-end export of what a running bot really sends; keep the shape
+ * (TelemetryNames) and the comparison stays as it is.
+ */
+import type { TelemetryNames } from './queried-names.ts';
+
+type InstrumentKind = 'counter' | 'updowncounter' | 'gauge' | 'histogram';
+
+export interface InstrumentSpec {
+  /** OTel instrument name, e.g. `bot.update.duration`. */
+  name: string;
+  kind: InstrumentKind;
+  /** UCUM unit: `s`, `{update}`, ... */
+  unit: string;
+  /** Attribute keys the data points carry. */
+  attributes: string[];
+}
+
+const GEN_AI_COMMON = [
+  'gen_ai.operation.name',
+  'gen_ai.provider.name',
+  'gen_ai.request.model',
+  'gen_ai.response.model',
+];
+const SERVER = ['server.address', 'server.port'];
+
+/** Metric instruments: TELEMETRY.md's table, then the additions the dashboards and alerts need. */
+export const INSTRUMENTS: InstrumentSpec[] = [
+  { name: 'bot.updates', kind: 'counter', unit: '{update}', attributes: ['telegram.update.type', 'outcome'] },
+  {
+    name: 'bot.update.duration',
+    kind: 'histogram',
+    unit: 's',
+    attributes: ['telegram.update.type', 'bot.feature', 'outcome'],
+  },
+  {
+    name: 'telegram.api.calls',
+    kind: 'counter',
+    unit: '{call}',
+    attributes: ['telegram.api.method', 'outcome', 'telegram.api.error_code'],
+  },
+  { name: 'bot.errors', kind: 'counter', unit: '{error}', attributes: ['error.type', 'bot.feature'] },
+  { name: 'kie.tasks', kind: 'counter', unit: '{task}', attributes: ['kie.model', 'outcome'] },
+  { name: 'kie.task.duration', kind: 'histogram', unit: 's', attributes: ['kie.model', 'outcome'] },
+  { name: 'kie.polls', kind: 'counter', unit: '{poll}', attributes: ['kie.model', 'kie.task.state'] },
+  { name: 'kie.queue.wait', kind: 'histogram', unit: 's', attributes: ['kie.operation'] },
+  { name: 'billing.credits', kind: 'counter', unit: '{credit}', attributes: ['billing.operation'] },
+  {
+    name: 'gen_ai.client.token.usage',
+    kind: 'histogram',
+    unit: '{token}',
+    attributes: [...GEN_AI_COMMON, 'gen_ai.token.type', ...SERVER],
+  },
+  {
+    name: 'gen_ai.client.operation.duration',
+    kind: 'histogram',
+    unit: 's',
+    attributes: [...GEN_AI_COMMON, 'error.type', ...SERVER],
+  },
+  { name: 'protocol.jobs', kind: 'counter', unit: '{job}', attributes: ['outcome'] },
+  // Additions (not yet in TELEMETRY.md's table):
+  { name: 'protocol.segments', kind: 'counter', unit: '{segment}', attributes: ['outcome'] },
+  {
+    name: 'gen_ai.client.cost',
+    kind: 'counter',
+    unit: '{credit}',
+    attributes: ['gen_ai.request.model', 'gen_ai.provider.name'],
+  },
+  { name: 'kie.tasks.in_flight', kind: 'updowncounter', unit: '{task}', attributes: [] },
+];
+
+/** Resource attributes Prometheus promotes to labels (otel/prometheus.yaml). */
+export const PROMOTED_RESOURCE_ATTRIBUTES = [
+  'service.name',
+  'service.namespace',
+  'service.version',
+  'service.instance.id',
+  'deployment.environment.name',
+];
+
+const UNIT_WORDS: Record<string, string> = {
+  s: 'seconds',
+  ms: 'milliseconds',
+  us: 'microseconds',
+  By: 'bytes',
+  KiBy: 'kibibytes',
+  MiBy: 'mebibytes',
+  '%': 'percent',
+};
+
+/** OTel attribute or metric name → Prometheus name: anything outside [A-Za-z0-9_:] becomes `_`. */
+export function prometheusName(otelName: string): string {
+  return otelName.replace(/[^A-Za-z0-9_:]/g, '_').replace(/__+/g, '_');
+}
+
+/**
+ * Prometheus names of one instrument under the UnderscoreEscapingWithSuffixes strategy:
+ * unit suffix (annotations like `{update}` add none), `_total` for monotonic counters,
+ * `_bucket/_sum/_count` for histograms.
+ */
+export function prometheusMetricNames(instrument: InstrumentSpec): string[] {
+  const unit = instrument.unit.replace(/\{[^}]*\}/g, '').trim();
+  const unitWord = unit === '' || unit === '1' ? '' : (UNIT_WORDS[unit] ?? prometheusName(unit));
+  let base = prometheusName(instrument.name);
+  if (unitWord && !base.endsWith(`_${unitWord}`)) base = `${base}_${unitWord}`;
+  switch (instrument.kind) {
+    case 'counter':
+      return [base.endsWith('_total') ? base : `${base}_total`];
+    case 'histogram':
+      return [`${base}_bucket`, `${base}_sum`, `${base}_count`];
+    default:
+      return [base];
+  }
+}
+
+/** Metrics Tempo's metrics generator writes (span-metrics and service-graphs processors). */
+const TEMPO_GENERATED_METRICS = [
+  'traces_spanmetrics_calls_total',
+  'traces_spanmetrics_latency_bucket',
+  'traces_spanmetrics_latency_sum',
+  'traces_spanmetrics_latency_count',
+  'traces_spanmetrics_size_total',
+  'traces_service_graph_request_total',
+  'traces_service_graph_request_failed_total',
+  'traces_service_graph_request_server_seconds_bucket',
+  'traces_service_graph_request_server_seconds_sum',
+  'traces_service_graph_request_server_seconds_count',
+  'traces_service_graph_request_client_seconds_bucket',
+  'traces_service_graph_request_client_seconds_sum',
+  'traces_service_graph_request_client_seconds_count',
+  'traces_service_graph_unpaired_spans_total',
+  'traces_service_graph_dropped_spans_total',
+];
+const TEMPO_GENERATED_LABELS = [
+  'service',
+  'span_name',
+  'span_kind',
+  'status_code',
+  'status_message',
+  'client',
+  'server',
+  'connection_type',
+  'source',
+];
+
+/** Labels Prometheus itself adds: job/instance (from service.name/instance id), le for buckets. */
+const PROMETHEUS_LABELS = ['job', 'instance', 'le'];
+
+/** Span attributes from TELEMETRY.md's span table (plus error.type, set on every error). */
+const SPAN_ATTRIBUTES = [
+  'telegram.update.id',
+  'telegram.update.type',
+  'telegram.chat.id',
+  'telegram.chat.type',
+  'enduser.id',
+  'telegram.user.language',
+  'bot.command',
+  'bot.callback.action',
+  'bot.feature',
+  'bot.update.duplicate',
+  'bot.error.ref',
+  'telegram.api.method',
+  'telegram.api.ok',
+  'telegram.api.error_code',
+  'telegram.api.retry_after',
+  'billing.operation',
+  'billing.amount',
+  'billing.balance_after',
+  'billing.idempotency_key',
+  'kie.model',
+  'kie.task.id',
+  'bot.generation.id',
+  'kie.queue.wait_ms',
+  'kie.task.state',
+  'kie.poll.attempt',
+  'kie.callback.verified',
+  'protocol.job.id',
+  'protocol.segments',
+  'protocol.concurrency',
+  'protocol.segment.index',
+  'gen_ai.operation.name',
+  'gen_ai.provider.name',
+  'gen_ai.request.model',
+  'gen_ai.response.model',
+  'gen_ai.usage.input_tokens',
+  'gen_ai.usage.output_tokens',
+  'gen_ai.response.finish_reasons',
+  'error.type',
+];
+const RESOURCE_ATTRIBUTES = [
+  'service.name',
+  'service.version',
+  'deployment.environment.name',
+  'service.instance.id',
+];
+
+/**
+ * Loki, OTLP route: service.name → index label service_name; the record's trace_id,
+ * span_id, severity and the app's log attributes → structured metadata (dots → `_`);
+ * detected_level is derived by Loki from the severity.
+ */
+const LOG_FIELDS = [
+  'service_name',
+  'trace_id',
+  'span_id',
+  'trace_flags',
+  'severity_text',
+  'severity_number',
+  'detected_level',
+  'scope_name',
+  'service_version',
+  'service_instance_id',
+  'deployment_environment_name',
+  // TELEMETRY.md "Log fields"
+  'level',
+  'message',
+  'user_id',
+  'chat_id',
+  'update_id',
+  'model_id',
+  'task_id',
+  'generation_id',
+  'job_id',
+  'error_code',
+  'error_ref',
+];
+
+/** Everything the app (and the stack on its behalf) is specified to emit, as stored. */
+export function knownNames(): TelemetryNames {
+  const metrics = new Set<string>(['target_info', ...TEMPO_GENERATED_METRICS]);
+  const labels = new Set<string>([
+    ...PROMETHEUS_LABELS,
+    ...TEMPO_GENERATED_LABELS,
+    ...PROMOTED_RESOURCE_ATTRIBUTES.map(prometheusName),
+  ]);
+  for (const instrument of INSTRUMENTS) {
+    for (const name of prometheusMetricNames(instrument)) metrics.add(name);
+    for (const attribute of instrument.attributes) labels.add(prometheusName(attribute));
+  }
+  return {
+    metrics,
+    labels,
+    spanAttributes: new Set([
+      ...SPAN_ATTRIBUTES.map((a) => `span.${a}`),
+      ...RESOURCE_ATTRIBUTES.map((a) => `resource.${a}`),
+    ]),
+    logFields: new Set(LOG_FIELDS),
+  };
+}
