@@ -33,3 +33,8 @@ error-network = I could not reach a service I depend on. Please try again in a m
 error-rate-limited = Too many requests right now. Please wait a few seconds and try again.
 error-validation = { $reason }
 error-unavailable = This service is temporarily unavailable. Please try again later.
+
+# Command menu
+command-start = Main menu
+command-help = What the bot can do
+command-language = Change the language

@@ -33,3 +33,8 @@ error-network = Не удалось связаться с нужным серв�
 error-rate-limited = Сейчас слишком много запросов. Подождите несколько секунд и попробуйте снова.
 error-validation = { $reason }
 error-unavailable = Сервис временно недоступен. Попробуйте позже.
+
+# Command menu
+command-start = Главное меню
+command-help = Что умеет бот
+command-language = Сменить язык

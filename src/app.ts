@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type RunnerHandle, run } from '@grammyjs/runner';
 import { sql } from 'kysely';
+import { setBotCommands } from './bot/commands.ts';
 import { type AppBot, type CreateBotOptions, createBot } from './bot/index.ts';
 import type { Config } from './config.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
@@ -57,7 +58,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     { ...options, inFlight },
   );
-  const { bot, handleError } = appBot;
+  const { bot, handleError, i18n } = appBot;
 
   let runner: RunnerHandle | undefined;
   let server: Server | undefined;
@@ -80,6 +81,10 @@ export async function createApp(options: AppOptions): Promise<App> {
       await migrateToLatest(database.db, database.schema);
       await pruneProcessedUpdates(database.db, new Date(Date.now() - PROCESSED_UPDATES_TTL_MS));
       await bot.init();
+      // A missing command menu is cosmetic: never a reason not to start.
+      await setBotCommands(bot, i18n, config.defaultLanguage).catch((error: unknown) =>
+        logger.warn('Could not register the command menu', { err: error }),
+      );
       const webhook = config.webhook
         ? {
             path: new URL(config.webhook.url).pathname,

@@ -1,4 +1,5 @@
 import { autoRetry } from '@grammyjs/auto-retry';
+import type { I18n } from '@grammyjs/i18n';
 import { sequentialize } from '@grammyjs/runner';
 import { Bot, Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
@@ -27,10 +28,11 @@ export interface CreateBotOptions {
   readonly inFlight?: InFlight;
 }
 
-/** The bot plus its single error handler (the webhook server needs it too). */
+/** The bot plus its single error handler (the webhook server needs it too) and its translations. */
 export interface AppBot {
   readonly bot: Bot<BotContext>;
   readonly handleError: ErrorHandler;
+  readonly i18n: I18n<BotContext>;
 }
 
 /** Builds the bot: this function is the whole middleware order, top to bottom. */
@@ -71,5 +73,5 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
 
   // The last resort for anything that escapes the boundaries (with the runner and built-in polling).
   bot.catch(handleError);
-  return { bot, handleError };
+  return { bot, handleError, i18n };
 }

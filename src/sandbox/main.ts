@@ -16,7 +16,8 @@ const SANDBOX_TOKEN = '1000000001:SANDBOX-local-token-not-a-secret-000000';
 const port = Number(process.env.SANDBOX_TELEGRAM_PORT ?? 8081);
 const host = process.env.SANDBOX_HOST ?? '127.0.0.1';
 
-const fake = createTelegramFake({ host, port, defaultToken: SANDBOX_TOKEN });
+// Ids continue across restarts (the database remembers handled ids), as Telegram's do.
+const fake = createTelegramFake({ host, port, defaultToken: SANDBOX_TOKEN, firstUpdateId: Date.now() });
 await fake.start();
 
 const env = { ...process.env };
@@ -29,7 +30,8 @@ const config = parseConfig({
   DATABASE_URL: env.SANDBOX_DATABASE_URL ?? '',
   PORT: env.PORT ?? '8080',
   LOG_FORMAT: env.LOG_FORMAT ?? 'pretty',
-  LOG_LEVEL: env.LOG_LEVEL ?? (process.stdin.isTTY ? 'warn' : 'info'),
+  // In a chat, log lines would interleave with the conversation: only warnings show there.
+  LOG_LEVEL: env.LOG_LEVEL ?? (process.stdin.isTTY || env.SANDBOX_CHAT === '1' ? 'warn' : 'info'),
 });
 mkdirSync(config.dataDir, { recursive: true });
 const logger = createLogger({ level: config.logLevel, format: config.logFormat });
@@ -61,4 +63,6 @@ console.log(
 console.log(
   `Data in ${config.dataDir}. Telemetry goes to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318'} unless OTEL_SDK_DISABLED=true.`,
 );
-if (process.stdin.isTTY) await runTerminalChat(fake, SANDBOX_TOKEN, () => stop());
+// SANDBOX_CHAT=1 forces the chat on piped stdin (scripts, tests).
+if (process.stdin.isTTY || process.env.SANDBOX_CHAT === '1')
+  await runTerminalChat(fake, SANDBOX_TOKEN, () => stop());

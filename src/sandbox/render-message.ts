@@ -9,9 +9,11 @@ export interface NumberedButton {
   readonly url?: string;
 }
 
-const BOLD = '\x1b[1m';
-const DIM = '\x1b[2m';
-const RESET = '\x1b[0m';
+// Styling only on a real terminal; piped output stays plain text.
+const tty = Boolean(process.stdout.isTTY);
+const BOLD = tty ? '\x1b[1m' : '';
+const DIM = tty ? '\x1b[2m' : '';
+const RESET = tty ? '\x1b[0m' : '';
 
 /** Renders a bot message for a terminal: entities as bold, media and invoices as one line, buttons numbered. */
 export function renderMessage(

@@ -21,7 +21,11 @@ export async function runTerminalChat(
 ): Promise<void> {
   let user: FakeUser = fake.user({ id: 1001, firstName: 'You', languageCode: 'en', token });
   let buttons: NumberedButton[] = [];
-  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+  const rl = createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    terminal: Boolean(process.stdin.isTTY),
+  });
 
   const show = (message: ChatMessage, kind: 'new' | 'edit') => {
     const first = buttons.length ? Math.max(...buttons.map((b) => b.n)) + 1 : 1;

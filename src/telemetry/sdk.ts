@@ -37,6 +37,9 @@ export interface Telemetry {
 
 let current: Telemetry | undefined;
 
+/** Longest time shutdown waits for the last export. */
+const SHUTDOWN_FLUSH_TIMEOUT_MS = 3_000;
+
 function packageVersion(): string {
   try {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
@@ -114,10 +117,18 @@ export function startTelemetry(options: TelemetryOptions = {}): Telemetry {
   current = {
     enabled: true,
     shutdown: async () => {
+      // Bounded: with the collector down the exporters would retry for their whole timeout, and a
+      // container runtime kills the process after ~10 s anyway.
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, SHUTDOWN_FLUSH_TIMEOUT_MS);
+      });
       try {
-        await sdk.shutdown();
+        await Promise.race([sdk.shutdown(), deadline]);
       } catch (error) {
         diag.error('Telemetry shutdown failed', error);
+      } finally {
+        clearTimeout(timer);
       }
     },
   };

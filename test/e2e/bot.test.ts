@@ -32,6 +32,12 @@ describe(`bot end to end through the Telegram fake (${DATABASE_KIND})`, () => {
     const reply = await user.waitForMessage();
     assert.match(reply.text ?? '', /^Hi, Ada!/);
     assert.deepEqual(buttonTexts(reply.replyMarkup), ['❓ Help', '🌐 Language']);
+    const menus = h.fake.calls(TEST_TOKEN).filter((c) => c.method === 'setMyCommands');
+    assert.deepEqual(
+      menus.map((c) => c.payload.language_code ?? 'default'),
+      ['en', 'ru', 'default'],
+    );
+    assert.ok(JSON.stringify(menus[1]?.payload.commands).includes('Главное меню'));
     assert.ok(!h.log.lines().some((l) => l.level === 'error'), 'no error logged');
   });
 

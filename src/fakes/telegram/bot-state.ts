@@ -40,7 +40,7 @@ export interface Charge {
 export class BotState {
   readonly token: string;
   readonly id: number;
-  readonly queue = new UpdateQueue();
+  readonly queue: UpdateQueue;
   readonly files = new FileStore();
   readonly chats = new Map<number, ChatState>();
   readonly callbackQueries = new Map<string, PendingCallback>();
@@ -54,8 +54,9 @@ export class BotState {
   /** The pending long poll, which a newer getUpdates terminates. */
   poll: { terminate(error: ApiError): void } | undefined;
 
-  constructor(token: string, limiter: RateLimiter | undefined) {
+  constructor(token: string, limiter: RateLimiter | undefined, firstUpdateId = 1) {
     this.token = token;
+    this.queue = new UpdateQueue(firstUpdateId);
     this.id = Number(token.slice(0, token.indexOf(':')));
     this.limiter = limiter;
   }

@@ -26,6 +26,7 @@ export interface ResolvedOptions {
   defaultToken: string | undefined;
   callbackQueryTtlMs: number;
   preCheckoutTimeoutMs: number;
+  firstUpdateId: number;
 }
 
 /** Applies defaults and rejects options that cannot work. */
@@ -44,6 +45,7 @@ export function resolveOptions(options: TelegramFakeOptions = {}): ResolvedOptio
     defaultToken: options.defaultToken,
     callbackQueryTtlMs: options.callbackQueryTtlMs ?? 15_000,
     preCheckoutTimeoutMs: options.preCheckoutTimeoutMs ?? 10_000,
+    firstUpdateId: options.firstUpdateId ?? 1,
   };
 }
 
@@ -76,7 +78,11 @@ export class FakeCore {
     let bot = this.bots.get(token);
     if (!bot) {
       const limits = this.options.rateLimits;
-      bot = new BotState(token, limits === false ? undefined : new RateLimiter(limits));
+      bot = new BotState(
+        token,
+        limits === false ? undefined : new RateLimiter(limits),
+        this.options.firstUpdateId,
+      );
       this.bots.set(token, bot);
     }
     return bot;

@@ -39,6 +39,11 @@ export interface TelegramFakeOptions {
   callbackQueryTtlMs?: number;
   /** How long `pay()` waits for `answerPreCheckoutQuery` (Telegram allows 10 s). @default 10000 */
   preCheckoutTimeoutMs?: number;
+  /**
+   * The first update_id handed out. Telegram never restarts ids at 1, so a sandbox that keeps its
+   * database across restarts passes something like Date.now() to avoid reusing ids. @default 1
+   */
+  firstUpdateId?: number;
 }
 
 /** An uploaded file as recorded in `ApiCall.payload`. */

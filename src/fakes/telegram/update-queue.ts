@@ -27,9 +27,13 @@ interface Entry {
 export class UpdateQueue {
   private entries: Entry[] = [];
   private confirmed = 0;
-  private nextId = 1;
+  private nextId: number;
   private allowed: Set<string> | undefined;
   private readonly waiters = new Set<() => void>();
+
+  constructor(firstUpdateId = 1) {
+    this.nextId = firstUpdateId;
+  }
 
   get size(): number {
     return this.entries.length;

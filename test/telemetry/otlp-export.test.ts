@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createTelegramFake } from '../../src/fakes/telegram/index.ts';
+import { TEST_TOKEN } from '../support/bot-harness.ts';
+import { startBotProcess } from '../support/bot-process.ts';
+import { freePort } from '../support/free-port.ts';
+import { type OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver.ts';
+
+type KeyValue = { key: string; value: Record<string, unknown> };
+const attr = (attrs: KeyValue[] | undefined, key: string) => {
+  const v = attrs?.find((a) => a.key === key)?.value;
+  return v && (v.stringValue ?? v.intValue ?? v.boolValue ?? v.doubleValue);
+};
+
+describe('the bot process exporting over OTLP/HTTP (http/json) to a local receiver', () => {
+  const fake = createTelegramFake({ rateLimits: false, defaultToken: TEST_TOKEN });
+  let receiver: OtlpReceiver;
+  const dataDir = mkdtempSync(join(tmpdir(), 'tg-genbot-otlp-'));
+  let exitCode: number | null = null;
+
+  before(async () => {
+    await fake.start();
+    receiver = await startOtlpReceiver();
+    const bot = startBotProcess({
+      BOT_TOKEN: TEST_TOKEN,
+      TELEGRAM_API_ROOT: fake.apiRoot,
+      DATA_DIR: dataDir,
+      PORT: String(await freePort()),
+      HOST: '127.0.0.1',
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_SERVICE_NAME: 'tg-genbot-test',
+      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=ci',
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      OTEL_BLRP_SCHEDULE_DELAY: '100',
+      OTEL_METRIC_EXPORT_INTERVAL: '500',
+    });
+    await bot.waitFor(/Bot started/);
+    const user = fake.user({ id: 4001, firstName: 'Otto' });
+    await user.sendCommand('/start');
+    await user.waitForMessage();
+    // A user pasting the token into a chat must not get it exported either.
+    await user.sendText(`my token is ${TEST_TOKEN}`);
+    await user.waitForMessage();
+    fake.faults.inject({ method: 'sendMessage', kind: '429', retryAfter: 1, times: 1 });
+    await user.sendCommand('/help');
+    await user.waitForMessage(undefined, { timeoutMs: 8000 });
+    // A user who blocked the bot: the error handler logs inside the update's trace.
+    const gone = fake.user({ id: 4002, firstName: 'Gone' });
+    fake.faults.inject({ method: 'sendMessage', chatId: 4002, kind: 'blocked', times: 1 });
+    await gone.sendCommand('/start');
+    await bot.waitFor(/Update failed: telegram.blocked/);
+    exitCode = await bot.stop('SIGTERM');
+  });
+  after(async () => {
+    await fake.stop();
+    await receiver.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('exits cleanly on SIGTERM after flushing', () => {
+    assert.equal(exitCode, 0);
+  });
+
+  it('exports the update span tree with the resource attributes', () => {
+    const resourceSpans = receiver.json('traces').flatMap((b) => b.resourceSpans);
+    assert.ok(resourceSpans.length > 0, 'traces arrived');
+    const resource = resourceSpans[0].resource.attributes as KeyValue[];
+    assert.equal(attr(resource, 'service.name'), 'tg-genbot-test');
+    assert.equal(attr(resource, 'service.version'), '0.1.0');
+    assert.equal(attr(resource, 'deployment.environment.name'), 'ci');
+    const spans = resourceSpans.flatMap((rs) =>
+      rs.scopeSpans.flatMap((ss: { spans: unknown[] }) => ss.spans),
+    ) as Array<{
+      name: string;
+      kind: number;
+      spanId: string;
+      traceId: string;
+      parentSpanId?: string;
+      attributes: KeyValue[];
+      events?: Array<{ name: string }>;
+    }>;
+    const update = spans.find(
+      (s) => s.name === 'bot.update message' && attr(s.attributes, 'bot.command') === 'start',
+    );
+    assert.ok(update, spans.map((s) => s.name).join(', '));
+    assert.equal(update.kind, 5, 'CONSUMER');
+    assert.ok(!update.parentSpanId, 'root span');
+    const send = spans.find((s) => s.name === 'telegram.api sendMessage' && s.parentSpanId === update.spanId);
+    assert.ok(send, 'sendMessage under the update');
+    assert.equal(send.kind, 3, 'CLIENT');
+    const retried = spans.find(
+      (s) => s.name === 'telegram.api sendMessage' && s.events?.some((e) => e.name === 'retry'),
+    );
+    assert.ok(retried, 'the 429 retry is an event');
+    const http = spans.filter((s) => s.parentSpanId === send.spanId);
+    assert.ok(http.length >= 1, 'http client span under the Bot API span');
+  });
+
+  it('exports logs correlated with traces', () => {
+    const records = receiver
+      .json('logs')
+      .flatMap((b) =>
+        b.resourceLogs.flatMap((rl: { scopeLogs: Array<{ logRecords: unknown[] }> }) =>
+          rl.scopeLogs.flatMap((sl) => sl.logRecords),
+        ),
+      ) as Array<{
+      body?: { stringValue?: string };
+      traceId?: string;
+    }>;
+    assert.ok(records.some((r) => r.body?.stringValue === 'Bot started'));
+    const blocked = records.find((r) => r.body?.stringValue === 'Update failed: telegram.blocked');
+    assert.ok(blocked?.traceId, 'the log inside an update carries its trace id');
+    const spans = receiver
+      .json('traces')
+      .flatMap((b) =>
+        b.resourceSpans.flatMap(
+          (rs: {
+            scopeSpans: Array<{ spans: Array<{ name: string; traceId: string; attributes: KeyValue[] }> }>;
+          }) => rs.scopeSpans.flatMap((ss) => ss.spans),
+        ),
+      );
+    const update = spans.find(
+      (s) => s.name === 'bot.update message' && attr(s.attributes, 'enduser.id') === '4002',
+    );
+    assert.equal(blocked.traceId, update?.traceId);
+    assert.equal(attr(update?.attributes, 'error.type'), 'telegram.blocked');
+    assert.ok(
+      records.some((r) => r.body?.stringValue === 'Stopped'),
+      'shutdown logs flushed',
+    );
+  });
+
+  it('exports the bot metrics', () => {
+    const names = new Set(
+      receiver
+        .json('metrics')
+        .flatMap((b) =>
+          b.resourceMetrics.flatMap((rm: { scopeMetrics: Array<{ metrics: Array<{ name: string }> }> }) =>
+            rm.scopeMetrics.flatMap((sm) => sm.metrics.map((m) => m.name)),
+          ),
+        ),
+    );
+    for (const name of ['bot.updates', 'bot.update.duration', 'telegram.api.calls'])
+      assert.ok(names.has(name), `${name} in ${[...names]}`);
+  });
+
+  it('never sends the bot token, in any signal', () => {
+    const raw = receiver.raw();
+    assert.ok(raw.length > 1000, 'something was received');
+    assert.ok(!raw.includes(TEST_TOKEN), 'full token');
+    assert.ok(!raw.includes(TEST_TOKEN.split(':')[1] as string), 'token secret part');
+    assert.match(raw, /bot<redacted>\/getMe|bot<redacted>\/sendMessage/, 'URLs are kept, redacted');
+  });
+});

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createTelegramFake } from '../../src/fakes/telegram/index.ts';
+import { TEST_TOKEN } from '../support/bot-harness.ts';
+import { startBotProcess } from '../support/bot-process.ts';
+import { freePort } from '../support/free-port.ts';
+
+const modes: Array<[string, Record<string, string>]> = [
+  ['OTEL_SDK_DISABLED=true', { OTEL_SDK_DISABLED: 'true' }],
+  // Nothing listens there: every export fails.
+  [
+    'the OTLP endpoint down',
+    {
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      OTEL_METRIC_EXPORT_INTERVAL: '500',
+    },
+  ],
+];
+
+for (const [name, env] of modes) {
+  describe(`the bot with ${name}`, () => {
+    const fake = createTelegramFake({ rateLimits: false, defaultToken: TEST_TOKEN });
+    const dataDir = mkdtempSync(join(tmpdir(), 'tg-genbot-off-'));
+    before(() => fake.start());
+    after(async () => {
+      await fake.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it('answers users exactly the same, logs the same JSON lines, and shuts down cleanly', async () => {
+      const bot = startBotProcess({
+        BOT_TOKEN: TEST_TOKEN,
+        TELEGRAM_API_ROOT: fake.apiRoot,
+        DATA_DIR: dataDir,
+        PORT: String(await freePort()),
+        HOST: '127.0.0.1',
+        ...env,
+      });
+      await bot.waitFor(/Bot started/);
+      const users = Array.from({ length: 20 }, (_, i) => fake.user({ id: 5000 + i, firstName: `U${i}` }));
+      await Promise.all(users.map((u) => u.sendCommand('/start')));
+      const replies = await Promise.all(users.map((u) => u.waitForMessage(undefined, { timeoutMs: 10_000 })));
+      for (const [i, reply] of replies.entries()) assert.match(reply.text ?? '', new RegExp(`^Hi, U${i}!`));
+      const started = Date.now();
+      assert.equal(await bot.stop('SIGTERM'), 0);
+      assert.ok(
+        Date.now() - started < 8_000,
+        `shutdown took ${Date.now() - started} ms with a dead exporter`,
+      );
+      const lines = bot
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('{'));
+      assert.ok(lines.some((l) => JSON.parse(l).message === 'Stopped'));
+      assert.ok(!bot.output().includes(TEST_TOKEN));
+    });
+  });
+}
