@@ -19,6 +19,9 @@ export interface DatabaseHandle {
   destroy(): Promise<void>;
 }
 
+/** The DATA_DIR value that selects an in-memory embedded database. */
+export const MEMORY_DATA_DIR = ':memory:';
+
 const INT8_OID = 20;
 // Telegram ids and update ids are below 2^53, so numbers are exact and easier to use than strings.
 const parseInt8 = (value: string) => Number(value);
@@ -47,7 +50,8 @@ export async function createDatabase(target: DatabaseTarget): Promise<DatabaseHa
     };
   }
   let dataDir: string | undefined;
-  if ('dataDir' in target) {
+  // DATA_DIR=:memory: keeps nothing on disk (benchmarks, throwaway runs).
+  if ('dataDir' in target && target.dataDir !== MEMORY_DATA_DIR) {
     dataDir = resolve(target.dataDir, 'pglite');
     mkdirSync(dataDir, { recursive: true });
   }

@@ -3,13 +3,23 @@ import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { redact, redactDeep } from './redact.ts';
 
+/** Only the attributes that changed (most spans have none), so the common case allocates nothing. */
 function redactAttributes(attributes: Attributes): Attributes | undefined {
   let changed: Attributes | undefined;
-  for (const [key, value] of Object.entries(attributes)) {
-    const clean = redactDeep(value);
-    if (JSON.stringify(clean) !== JSON.stringify(value)) {
-      changed ??= {};
-      changed[key] = clean;
+  for (const key in attributes) {
+    const value = attributes[key];
+    if (typeof value === 'string') {
+      const clean = redact(value);
+      if (clean !== value) {
+        changed ??= {};
+        changed[key] = clean;
+      }
+    } else if (Array.isArray(value) && value.some((v) => typeof v === 'string')) {
+      const clean = value.map((v) => (typeof v === 'string' ? redact(v) : v));
+      if (clean.some((v, i) => v !== value[i])) {
+        changed ??= {};
+        changed[key] = clean as Attributes[string];
+      }
     }
   }
   return changed;

@@ -13,6 +13,7 @@ export interface OtlpReceiver {
   readonly endpoint: string;
   requests(): readonly OtlpRequest[];
   /** JSON bodies of one signal (http/json protocol). */
+  // biome-ignore lint/suspicious/noExplicitAny: OTLP JSON is walked ad hoc by each test.
   json(signal: 'traces' | 'logs' | 'metrics'): any[];
   /** Everything received, as one string, for secret scans. */
   raw(): string;

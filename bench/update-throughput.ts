@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTelegramFake } from '../src/fakes/telegram/index.ts';
+import { startBotProcess } from '../test/support/bot-process.ts';
+import { freePort } from '../test/support/free-port.ts';
+import type { OtlpReceiver } from '../test/support/otlp-receiver.ts';
+
+const TOKEN = '7012345678:AAE-bench_Token-abcdefghijklmnopqrstuvw';
+
+export interface ThroughputResult {
+  readonly mode: 'telemetry-on' | 'telemetry-off';
+  readonly updates: number;
+  readonly seconds: number;
+  readonly updatesPerSecond: number;
+}
+
+/**
+ * Runs the real bot process (`npm start`'s command line) against the Telegram fake and measures
+ * how fast it turns N updates (users sending /help) into N replies, after a warm-up.
+ */
+export async function measureThroughput(options: {
+  mode: ThroughputResult['mode'];
+  updates: number;
+  users: number;
+  receiver: OtlpReceiver;
+  databaseUrl?: string;
+}): Promise<ThroughputResult> {
+  const fake = createTelegramFake({ rateLimits: false, defaultToken: TOKEN, firstUpdateId: Date.now() });
+  await fake.start();
+  const dataDir = mkdtempSync(join(tmpdir(), 'tg-genbot-bench-'));
+  const telemetry: Record<string, string> =
+    options.mode === 'telemetry-on'
+      ? {
+          OTEL_EXPORTER_OTLP_ENDPOINT: options.receiver.endpoint,
+          OTEL_METRIC_EXPORT_INTERVAL: '1000',
+          // Experiments: BENCH_EXTRA_ENV='KEY=value,KEY2=value2' is added to the telemetry-on process.
+          ...Object.fromEntries(
+            (process.env.BENCH_EXTRA_ENV ?? '')
+              .split(',')
+              .filter(Boolean)
+              .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+          ),
+        }
+      : { OTEL_SDK_DISABLED: 'true' };
+  const bot = startBotProcess({
+    BOT_TOKEN: TOKEN,
+    TELEGRAM_API_ROOT: fake.apiRoot,
+    // In memory: disk flushes would add noise that has nothing to do with telemetry.
+    DATA_DIR: process.env.BENCH_DATA_DIR ?? ':memory:',
+    PORT: String(await freePort()),
+    HOST: '127.0.0.1',
+    // The happy path logs nothing per update at info; start-up is logged there.
+    LOG_LEVEL: 'info',
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    ...telemetry,
+  });
+  try {
+    await bot.waitFor(/Bot started/, 30_000);
+    const users = Array.from({ length: options.users }, (_, i) =>
+      fake.user({ id: 10_000 + i, firstName: `B${i}` }),
+    );
+    const run = async (count: number) => {
+      let replies = 0;
+      const done = new Promise<void>((resolve) => {
+        const onMessage = () => {
+          replies += 1;
+          if (replies === count) {
+            fake.off('bot-message', onMessage);
+            resolve();
+          }
+        };
+        fake.on('bot-message', onMessage);
+      });
+      const started = performance.now();
+      for (let i = 0; i < count; i++) await users[i % users.length]?.sendCommand('/help');
+      let timer: NodeJS.Timeout | undefined;
+      const stuck = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(new Error(`only ${replies}/${count} replies after 60 s:\n${bot.output().slice(-2000)}`)),
+          60_000,
+        );
+      });
+      await Promise.race([done, stuck]).finally(() => clearTimeout(timer));
+      return (performance.now() - started) / 1000;
+    };
+    await run(Math.min(200, options.updates)); // warm-up: JIT, connection pools, first inserts
+    const seconds = await run(options.updates);
+    return {
+      mode: options.mode,
+      updates: options.updates,
+      seconds,
+      updatesPerSecond: options.updates / seconds,
+    };
+  } finally {
+    await bot.stop('SIGTERM');
+    await fake.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
