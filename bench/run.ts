@@ -28,7 +28,7 @@ try {
       });
       results.push(result);
       console.log(
-        `round ${round + 1} ${mode.padEnd(13)} ${result.updatesPerSecond.toFixed(1)} updates/s (${result.updates} in ${result.seconds.toFixed(2)} s)`,
+        `round ${round + 1} ${mode.padEnd(13)} ${result.updatesPerSecond.toFixed(1)} updates/s (${result.updates} in ${result.seconds.toFixed(2)} s), bot CPU ${result.cpuMsPerUpdate.toFixed(3)} ms/update`,
       );
     }
   }
@@ -40,10 +40,13 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const on = median(results.filter((r) => r.mode === 'telemetry-on').map((r) => r.updatesPerSecond));
 const off = median(results.filter((r) => r.mode === 'telemetry-off').map((r) => r.updatesPerSecond));
 const ratio = on / off;
+const cpuOn = median(results.filter((r) => r.mode === 'telemetry-on').map((r) => r.cpuMsPerUpdate));
+const cpuOff = median(results.filter((r) => r.mode === 'telemetry-off').map((r) => r.cpuMsPerUpdate));
 const cost = 1 - ratio;
 console.log('');
 console.log(`throughput ratio (telemetry on / off, medians of ${ROUNDS}): ${ratio.toFixed(3)}`);
 console.log(
   `telemetry cost: ${(cost * 100).toFixed(1)}% of throughput (target ≤ ${TARGET_COST * 100}%): ${cost <= TARGET_COST ? 'within target' : 'OVER TARGET'}`,
 );
+console.log(`bot CPU per update ratio (on / off): ${(cpuOn / cpuOff).toFixed(3)}`);
 console.log(`OTLP bytes received by the local receiver: ${receiver.raw().length}`);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTelegramFake } from '../src/fakes/telegram/index.ts';
@@ -13,6 +13,19 @@ export interface ThroughputResult {
   readonly updates: number;
   readonly seconds: number;
   readonly updatesPerSecond: number;
+  /** CPU time the bot process spent per update (user + system), from /proc. */
+  readonly cpuMsPerUpdate: number;
+}
+
+/** User + system CPU time of a process in ms (Linux /proc; 0 elsewhere). */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
 }
 
 /**
@@ -86,11 +99,14 @@ export async function measureThroughput(options: {
       return (performance.now() - started) / 1000;
     };
     await run(Math.min(200, options.updates)); // warm-up: JIT, connection pools, first inserts
+    const cpuBefore = cpuMs(bot.child.pid);
     const seconds = await run(options.updates);
+    const cpuMsPerUpdate = (cpuMs(bot.child.pid) - cpuBefore) / options.updates;
     return {
       mode: options.mode,
       updates: options.updates,
       seconds,
+      cpuMsPerUpdate,
       updatesPerSecond: options.updates / seconds,
     };
   } finally {
