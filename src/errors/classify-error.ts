@@ -39,67 +39,7 @@ export function classifyError(thrown: unknown): ClassifiedError {
       error,
     };
   }
-  if (error instanceof GrammyError) {
-    const details = {
-      telegram_method: error.method,
-      telegram_error_code: error.error_code,
-      telegram_description: error.description,
-    };
-    if (isBlockedByUser(error)) {
-      return {
-        code: 'telegram.blocked',
-        userMessageKey: null,
-        userMessageArgs: {},
-        retryable: false,
-        level: 'info',
-        details,
-        error,
-      };
-    }
-    if (error.error_code === 400 && /message is not modified/i.test(error.description)) {
-      // The user pressed the same button twice: nothing to tell them.
-      return {
-        code: 'telegram.not_modified',
-        userMessageKey: null,
-        userMessageArgs: {},
-        retryable: false,
-        level: 'info',
-        details,
-        error,
-      };
-    }
-    if (error.error_code === 400 && /query is too old|query ID is invalid/i.test(error.description)) {
-      return {
-        code: 'telegram.query_expired',
-        userMessageKey: null,
-        userMessageArgs: {},
-        retryable: false,
-        level: 'info',
-        details,
-        error,
-      };
-    }
-    if (error.error_code === 429) {
-      return {
-        code: 'telegram.429',
-        userMessageKey: 'error-rate-limited',
-        userMessageArgs: {},
-        retryable: true,
-        level: 'warn',
-        details: { ...details, telegram_retry_after: error.parameters.retry_after },
-        error,
-      };
-    }
-    return {
-      code: `telegram.${error.error_code}`,
-      userMessageKey: 'error-telegram',
-      userMessageArgs: {},
-      retryable: error.error_code >= 500,
-      level: 'error',
-      details,
-      error,
-    };
-  }
+  if (error instanceof GrammyError) return classifyGrammyError(error);
   if (error instanceof HttpError) {
     return {
       code: 'telegram.network',
@@ -118,6 +58,53 @@ export function classifyError(thrown: unknown): ClassifiedError {
     retryable: false,
     level: 'error',
     details: {},
+    error,
+  };
+}
+
+/** Telegram said no: decided by error_code, and by description only where Telegram offers nothing else. */
+function classifyGrammyError(error: GrammyError): ClassifiedError {
+  const details = {
+    telegram_method: error.method,
+    telegram_error_code: error.error_code,
+    telegram_description: error.description,
+  };
+  // Expected and silent: nothing useful to tell the user, and not an error in the logs.
+  const quiet = (code: string): ClassifiedError => ({
+    code,
+    userMessageKey: null,
+    userMessageArgs: {},
+    retryable: false,
+    level: 'info',
+    details,
+    error,
+  });
+  if (isBlockedByUser(error)) return quiet('telegram.blocked');
+  if (error.error_code === 400 && /message is not modified/i.test(error.description)) {
+    // The user pressed the same button twice.
+    return quiet('telegram.not_modified');
+  }
+  if (error.error_code === 400 && /query is too old|query ID is invalid/i.test(error.description)) {
+    return quiet('telegram.query_expired');
+  }
+  if (error.error_code === 429) {
+    return {
+      code: 'telegram.429',
+      userMessageKey: 'error-rate-limited',
+      userMessageArgs: {},
+      retryable: true,
+      level: 'warn',
+      details: { ...details, telegram_retry_after: error.parameters.retry_after },
+      error,
+    };
+  }
+  return {
+    code: `telegram.${error.error_code}`,
+    userMessageKey: 'error-telegram',
+    userMessageArgs: {},
+    retryable: error.error_code >= 500,
+    level: 'error',
+    details,
     error,
   };
 }

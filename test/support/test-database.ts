@@ -25,50 +25,14 @@ export interface TestDatabase {
 }
 
 export function createTestDatabase(): TestDatabase {
-  let target: DatabaseTarget;
-  let cleanup: () => Promise<void>;
-  if (TEST_DATABASE_URL) {
-    const schema = `t_${randomBytes(6).toString('hex')}`;
-    target = { url: TEST_DATABASE_URL, schema };
-    const admin = async (sql: string) => {
-      const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await client.connect();
-      try {
-        await client.query(sql);
-      } finally {
-        await client.end();
-      }
-    };
-    let created: Promise<void> | undefined;
-    const ensure = () => {
-      created ??= admin(`create schema if not exists ${schema}`);
-      return created;
-    };
-    cleanup = async () => {
-      if (created) await admin(`drop schema if exists ${schema} cascade`);
-    };
-    const handles: DatabaseHandle[] = [];
-    return {
-      target,
-      async open(options) {
-        await ensure();
-        const handle = await createDatabase(target);
-        handles.push(handle);
-        if (options?.migrate !== false) await migrateToLatest(handle.db, handle.schema);
-        return handle;
-      },
-      async dispose() {
-        for (const h of handles.splice(0)) await h.destroy().catch(() => {});
-        await cleanup();
-      },
-    };
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'tg-genbot-db-'));
-  target = { dataDir: dir };
   const handles: DatabaseHandle[] = [];
+  const { target, prepare, cleanup } = TEST_DATABASE_URL
+    ? postgresSchema(TEST_DATABASE_URL)
+    : pgliteDirectory();
   return {
     target,
     async open(options) {
+      await prepare();
       const handle = await createDatabase(target);
       handles.push(handle);
       if (options?.migrate !== false) await migrateToLatest(handle.db, handle.schema);
@@ -76,7 +40,48 @@ export function createTestDatabase(): TestDatabase {
     },
     async dispose() {
       for (const h of handles.splice(0)) await h.destroy().catch(() => {});
-      rmSync(dir, { recursive: true, force: true });
+      await cleanup();
     },
+  };
+}
+
+interface Storage {
+  readonly target: DatabaseTarget;
+  readonly prepare: () => Promise<void>;
+  readonly cleanup: () => Promise<void>;
+}
+
+/** A fresh schema on the PostgreSQL server, dropped at the end. */
+function postgresSchema(url: string): Storage {
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  let created: Promise<void> | undefined;
+  return {
+    target: { url, schema },
+    prepare: () => {
+      created ??= admin(`create schema if not exists ${schema}`);
+      return created;
+    },
+    cleanup: async () => {
+      if (created) await admin(`drop schema if exists ${schema} cascade`);
+    },
+  };
+}
+
+/** A PGlite directory in the system's temp folder, removed at the end. */
+function pgliteDirectory(): Storage {
+  const dir = mkdtempSync(join(tmpdir(), 'tg-genbot-db-'));
+  return {
+    target: { dataDir: dir },
+    prepare: async () => {},
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../shared/listen.ts';
+import { isRecord, readJsonBody } from '../shared/read-json-body.ts';
 import { BehaviourRegistry } from './behaviour-registry.ts';
 import { CallbackSender } from './callback-sender.ts';
 import { FaultQueue } from './fault-queue.ts';
@@ -8,7 +9,6 @@ import type { TaskRecord } from './internal-types.ts';
 import { httpStatusFor, type KieWire, kieEnvelope, sendJson } from './kie-transport.ts';
 import { marketCallbackBody, marketRecordData, marketResultUrls } from './market-payloads.ts';
 import { checkMarketModel, priceOf, resultKindOf, SUNO_MODELS, taskIdSlug } from './model-catalog.ts';
-import { isRecord, readJsonBody } from './read-json-body.ts';
 import { RESULT_FILES, resultFileByExt } from './result-files.ts';
 import { SlidingWindowLimiter } from './sliding-window-limiter.ts';
 import {
@@ -388,14 +388,7 @@ export function createKieFake(options: KieFakeOptions = {}): KieFake {
       return port;
     },
     async start() {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          port = (server.address() as AddressInfo).port;
-          resolve();
-        });
-      });
+      port = await listen(server, port, host);
     },
     async stop() {
       if (stopping) return;

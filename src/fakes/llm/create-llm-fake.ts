@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../shared/listen.ts';
+import { isRecord, readJsonBody } from '../shared/read-json-body.ts';
 import {
   chunkBody,
   completionBody,
@@ -15,7 +16,6 @@ import { deterministicCompletion } from './deterministic-completion.ts';
 import { type ErrorResponse, errorResponse } from './error-bodies.ts';
 import { FaultQueue } from './fault-queue.ts';
 import { messageText } from './message-text.ts';
-import { isRecord, readJsonBody } from './read-json-body.ts';
 import { tokensOf, usageFor } from './token-usage.ts';
 import type {
   ChatMessage,
@@ -323,14 +323,7 @@ export function createLlmFake(options: LlmFakeOptions = {}): LlmFake {
       return port;
     },
     async start() {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          port = (server.address() as AddressInfo).port;
-          resolve();
-        });
-      });
+      port = await listen(server, port, host);
     },
     async stop() {
       stopAll.abort();
