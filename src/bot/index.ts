@@ -22,7 +22,7 @@ export interface CreateBotOptions {
   readonly botInfo?: UserFromGetMe;
   /** Longest Telegram-requested wait auto-retry honours before failing the call. @default 30 */
   readonly maxRetryDelaySeconds?: number;
-  /** Attempts per Bot API call, first one included. @default 5 */
+  /** Attempts per Bot API call on network failures, first one included (backoff 3 s, 6 s…). @default 3 */
   readonly maxApiAttempts?: number;
   /** Counts running updates so shutdown can wait for them. */
   readonly inFlight?: InFlight;
@@ -51,7 +51,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
   });
 
   // Transformers: the one installed last runs first. Attempts (innermost) → auto-retry → tracing (outermost).
-  bot.api.config.use(apiAttemptsTransformer(options.maxApiAttempts ?? 5));
+  bot.api.config.use(apiAttemptsTransformer(options.maxApiAttempts ?? 3));
   bot.api.config.use(autoRetry({ maxDelaySeconds: options.maxRetryDelaySeconds ?? 30, maxRetryAttempts: 4 }));
   bot.api.config.use(apiTracingTransformer(deps.metrics));
 

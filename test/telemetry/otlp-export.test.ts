@@ -112,7 +112,9 @@ describe('the bot process exporting over OTLP/HTTP (http/json) to a local receiv
       traceId?: string;
     }>;
     assert.ok(records.some((r) => r.body?.stringValue === 'Bot started'));
-    const blocked = records.find((r) => r.body?.stringValue === 'Update failed: telegram.blocked');
+    const blockedRecords = records.filter((r) => r.body?.stringValue === 'Update failed: telegram.blocked');
+    assert.equal(blockedRecords.length, 1, 'each log line is exported once, not twice');
+    const blocked = blockedRecords[0];
     assert.ok(blocked?.traceId, 'the log inside an update carries its trace id');
     const spans = receiver
       .json('traces')
@@ -154,5 +156,39 @@ describe('the bot process exporting over OTLP/HTTP (http/json) to a local receiv
     assert.ok(!raw.includes(TEST_TOKEN), 'full token');
     assert.ok(!raw.includes(TEST_TOKEN.split(':')[1] as string), 'token secret part');
     assert.match(raw, /Update failed: telegram.blocked/, 'log bodies were scanned too');
+  });
+});
+
+describe('standard OTEL_* variables', () => {
+  it('honours OTEL_TRACES_SAMPLER=always_off: no spans leave, logs and metrics still do', async () => {
+    const fake = createTelegramFake({ rateLimits: false, defaultToken: TEST_TOKEN });
+    await fake.start();
+    const receiver = await startOtlpReceiver();
+    const dataDir = mkdtempSync(join(tmpdir(), 'tg-genbot-sampler-'));
+    try {
+      const bot = startBotProcess({
+        BOT_TOKEN: TEST_TOKEN,
+        TELEGRAM_API_ROOT: fake.apiRoot,
+        DATA_DIR: dataDir,
+        PORT: String(await freePort()),
+        HOST: '127.0.0.1',
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_TRACES_SAMPLER: 'always_off',
+      });
+      await bot.waitFor(/Bot started/);
+      const user = fake.user({ id: 4101, firstName: 'Sam' });
+      await user.sendCommand('/start');
+      await user.waitForMessage();
+      assert.equal(await bot.stop('SIGTERM'), 0);
+      const spans = receiver.json('traces').flatMap((b) => b.resourceSpans ?? []);
+      assert.equal(spans.length, 0);
+      assert.ok(receiver.json('logs').length > 0, 'logs exported');
+      assert.ok(receiver.json('metrics').length > 0, 'metrics exported');
+    } finally {
+      await fake.stop();
+      await receiver.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -43,7 +43,7 @@ describe(`telemetry of updates and Bot API calls (${DATABASE_KIND})`, () => {
   let handle: Awaited<ReturnType<typeof testDb.open>>;
   let failLanguage = false;
 
-  function makeBot() {
+  function makeBot(maxApiAttempts = 5) {
     const config = parseConfig({ BOT_TOKEN: TEST_TOKEN, TELEGRAM_API_ROOT: fake.apiRoot });
     const users = createUserService(handle.db);
     return createBot(
@@ -61,7 +61,7 @@ describe(`telemetry of updates and Bot API calls (${DATABASE_KIND})`, () => {
         claimUpdate: (botId, updateId) => claimUpdate(handle.db, botId, updateId),
         metrics: createBotMetrics(),
       },
-      { botInfo: BOT_INFO, maxRetryDelaySeconds: 5 },
+      { botInfo: BOT_INFO, maxRetryDelaySeconds: 5, maxApiAttempts },
     ).bot;
   }
 
@@ -222,6 +222,37 @@ describe(`telemetry of updates and Bot API calls (${DATABASE_KIND})`, () => {
     assertSpan(updateSpan(), { status: SpanStatusCode.UNSET });
   });
 
+  it('settles a Bot API call whose connection keeps dropping: bounded attempts, ERROR spans, the update ends', async () => {
+    const user = fake.user({ id: 3004, firstName: 'Net' });
+    fake.faults.inject({
+      method: 'sendMessage',
+      chatId: user.id,
+      kind: 'drop',
+      times: Number.POSITIVE_INFINITY,
+    });
+    const bot = makeBot(2);
+    await bot.handleUpdate(commandUpdate(user.id, '/help'));
+    const root = assertSpan(updateSpan(), {
+      status: SpanStatusCode.ERROR,
+      attributes: { 'error.type': 'telegram.network' },
+    });
+    const calls = spans().filter((s) => s.name === 'telegram.api sendMessage');
+    assert.equal(calls.length, 2, 'the reply and the error message, each given up after 2 attempts');
+    for (const call of calls) {
+      assertSpan(call, {
+        parent: root,
+        status: SpanStatusCode.ERROR,
+        events: ['retry'],
+        attributes: { 'error.type': 'telegram.network' },
+      });
+    }
+    assert.equal(
+      fake.calls(TEST_TOKEN).filter((c) => c.method === 'sendMessage' && c.payload.chat_id === user.id)
+        .length,
+      4,
+    );
+  });
+
   it('scrubs the token from span names, attributes, events and status before export, and from log records', async () => {
     const { trace: traceApi } = await import('@opentelemetry/api');
     const url = `https://api.telegram.org/bot${TEST_TOKEN}/getMe`;
@@ -269,7 +300,7 @@ describe(`telemetry of updates and Bot API calls (${DATABASE_KIND})`, () => {
     const errors = byName.get('bot.errors')?.dataPoints ?? [];
     assert.deepEqual(
       new Set(errors.map((p) => p.attributes['error.type'])),
-      new Set(['internal', 'telegram.400']),
+      new Set(['internal', 'telegram.400', 'telegram.network']),
     );
   });
 });

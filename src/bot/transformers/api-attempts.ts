@@ -1,5 +1,5 @@
 import { trace } from '@opentelemetry/api';
-import type { Transformer } from 'grammy';
+import { HttpError, type Transformer } from 'grammy';
 import { AppError } from '../../errors/app-error.ts';
 import {
   ATTR_TELEGRAM_API_ATTEMPT,
@@ -11,8 +11,8 @@ import { currentCallState } from './call-state.ts';
 
 /**
  * Installed before auto-retry, so it sees every attempt. It adds a `retry` event to the call's span
- * for each attempt after the first, and caps attempts: auto-retry's network-error loop is otherwise
- * unbounded (see README, "Bot API calls").
+ * for each attempt after the first, and caps network-failure attempts: auto-retry's HttpError loop
+ * is otherwise unbounded (429 and 5xx are capped by auto-retry's own maxRetryAttempts).
  */
 export function apiAttemptsTransformer(maxAttempts: number): Transformer {
   return async (prev, method, payload, signal) => {
@@ -28,14 +28,6 @@ export function apiAttemptsTransformer(maxAttempts: number): Transformer {
           : { [ATTR_TELEGRAM_API_RETRY_AFTER]: state.lastRetryAfter }),
       });
     }
-    if (state.attempts > maxAttempts) {
-      throw new AppError(`Bot API ${method} failed after ${maxAttempts} attempts`, {
-        code: 'telegram.network',
-        userMessageKey: 'error-network',
-        retryable: true,
-        details: { method, attempts: maxAttempts },
-      });
-    }
     try {
       const res = await prev(method, payload, signal);
       state.lastErrorCode = res.ok ? undefined : res.error_code;
@@ -44,6 +36,16 @@ export function apiAttemptsTransformer(maxAttempts: number): Transformer {
     } catch (error) {
       state.lastErrorCode = undefined;
       state.lastRetryAfter = undefined;
+      // auto-retry retries only HttpError, so a different class ends its loop now, without another backoff.
+      if (error instanceof HttpError && state.attempts >= maxAttempts) {
+        throw new AppError(`Bot API ${method} failed after ${maxAttempts} attempts`, {
+          code: 'telegram.network',
+          userMessageKey: 'error-network',
+          retryable: true,
+          details: { method, attempts: maxAttempts },
+          cause: error,
+        });
+      }
       throw error;
     }
   };
