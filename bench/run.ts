@@ -6,9 +6,9 @@ import { measureThroughput, type ThroughputResult } from './update-throughput.ts
  * database → reply) with telemetry on (exporting OTLP to a local receiver) and off, measured side by
  * side in one run, alternating modes. Reported as a ratio; absolute numbers depend on the machine.
  */
-const UPDATES = Number(process.env.BENCH_UPDATES ?? 1500);
+const UPDATES = Number(process.env.BENCH_UPDATES ?? 6000);
 const USERS = Number(process.env.BENCH_USERS ?? 100);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const TARGET_COST = 0.1;
 
 const receiver = await startOtlpReceiver();

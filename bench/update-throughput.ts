@@ -46,7 +46,8 @@ export async function measureThroughput(options: {
     options.mode === 'telemetry-on'
       ? {
           OTEL_EXPORTER_OTLP_ENDPOINT: options.receiver.endpoint,
-          OTEL_METRIC_EXPORT_INTERVAL: '1000',
+          // A realistic export interval (Prometheus-like 10 s; the SDK default is 60 s).
+          OTEL_METRIC_EXPORT_INTERVAL: '10000',
           // Experiments: BENCH_EXTRA_ENV='KEY=value,KEY2=value2' is added to the telemetry-on process.
           ...Object.fromEntries(
             (process.env.BENCH_EXTRA_ENV ?? '')
@@ -66,6 +67,8 @@ export async function measureThroughput(options: {
     // The happy path logs nothing per update at info; start-up is logged there.
     LOG_LEVEL: 'info',
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    // Profiling both modes: BENCH_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=…'.
+    ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
     ...telemetry,
   });
   try {
