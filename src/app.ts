@@ -114,17 +114,21 @@ export async function createApp(options: AppOptions): Promise<App> {
       stopping ??= (async () => {
         ready = false;
         logger.info('Shutting down', { in_flight: inFlight.count });
+        // Stop intake first: no new connections (webhook), no new getUpdates (polling).
+        const closed = server
+          ? new Promise<void>((resolve) => server?.close(() => resolve()))
+          : Promise.resolve();
+        server?.closeIdleConnections();
         if (runner?.isRunning()) {
           // stop() ends the pending getUpdates and resolves when running middleware is done.
           await Promise.race([runner.stop(), delay(config.shutdownTimeoutMs)]);
         }
         const drained = await inFlight.drain(config.shutdownTimeoutMs);
-        if (!drained)
+        if (!drained) {
           logger.warn('Shutdown deadline passed with updates in flight', { in_flight: inFlight.count });
-        if (server) {
-          server.closeAllConnections?.();
-          await new Promise<void>((resolve) => server?.close(() => resolve()));
         }
+        server?.closeAllConnections();
+        await closed;
         if (ownsDatabase) await database.destroy();
         logger.info('Stopped');
       })();

@@ -36,6 +36,13 @@ async function shutdown(signal: string, code = 0): Promise<void> {
 }
 process.once('SIGTERM', () => void shutdown('SIGTERM'));
 process.once('SIGINT', () => void shutdown('SIGINT'));
+// A stray rejection is a bug to see in the logs, not a reason to drop every user's update.
+process.on('unhandledRejection', (reason) => logger.error('Unhandled promise rejection', { err: reason }));
+// After an uncaught exception the process state is unknown: log it, shut down cleanly, exit non-zero.
+process.on('uncaughtException', (error) => {
+  logger.error('Uncaught exception', { err: error });
+  void shutdown('uncaughtException', 1);
+});
 
 try {
   await app.start();

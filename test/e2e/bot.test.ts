@@ -164,11 +164,9 @@ describe(`bot end to end through the Telegram fake (${DATABASE_KIND})`, () => {
     const user = h.fake.user({ id: 1008, firstName: 'Slow' });
     h.fake.faults.inject({ method: 'sendMessage', kind: 'delay', delayMs: 1500, times: 1 });
     await user.sendCommand('/help');
-    // Wait until the handler is inside its sendMessage call, then stop.
-    const deadline = Date.now() + 5000;
-    while (!h.fake.calls(TEST_TOKEN).some((c) => c.method === 'sendMessage') && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    // The handler is now inside its 1.5 s sendMessage: the reply has not arrived yet.
+    await new Promise((r) => setTimeout(r, 500));
+    assert.ok(!user.messages().some((m) => /What I can do/.test(m.text ?? '')), 'still in flight');
     await h.stopBot();
     assert.ok(
       user.messages().some((m) => /What I can do/.test(m.text ?? '')),
@@ -211,6 +209,25 @@ describe(`webhook mode (${DATABASE_KIND})`, () => {
     }
     await new Promise((r) => setTimeout(r, 300));
     assert.ok(!user.messages().some((m) => /What I can do/.test(m.text ?? '')), 'nothing processed');
+  });
+
+  it('finishes an update in flight on shutdown and then takes no more', async () => {
+    h = await startBotHarness({ mode: 'webhook' });
+    const user = h.fake.user({ id: 2003, firstName: 'Late' });
+    h.fake.faults.inject({ method: 'sendMessage', kind: 'delay', delayMs: 1500, times: 1 });
+    await user.sendCommand('/help');
+    // The handler is now inside its 1.5 s sendMessage: the reply has not arrived yet.
+    await new Promise((r) => setTimeout(r, 500));
+    assert.ok(!user.messages().some((m) => /What I can do/.test(m.text ?? '')), 'still in flight');
+    await h.stopBot();
+    assert.ok(
+      user.messages().some((m) => /What I can do/.test(m.text ?? '')),
+      'reply delivered before stop returned',
+    );
+    await assert.rejects(
+      fetch(h.webhookUrl as string, { method: 'POST', body: '{}' }),
+      'the server no longer listens',
+    );
   });
 
   it('answers 400 to malformed JSON and non-update bodies, and keeps working', async () => {
