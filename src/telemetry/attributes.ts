@@ -59,3 +59,25 @@ export const LOG_CHAT_ID = 'chat_id';
 export const LOG_UPDATE_ID = 'update_id';
 export const LOG_ERROR_CODE = 'error_code';
 export const LOG_ERROR_REF = 'error_ref';
+
+// Billing (the ledger): one span per operation, `billing.{operation}`.
+export const SPAN_BILLING_PREFIX = 'billing';
+export const ATTR_BILLING_OPERATION = 'billing.operation';
+export const ATTR_BILLING_AMOUNT = 'billing.amount';
+export const ATTR_BILLING_BALANCE_AFTER = 'billing.balance_after';
+export const ATTR_BILLING_IDEMPOTENCY_KEY = 'billing.idempotency_key';
+export const METRIC_BILLING_CREDITS = 'billing.credits';
+
+// KIE generation API.
+export const SPAN_KIE_TASK_CREATE = 'kie.task.create';
+export const SPAN_KIE_TASK_POLL = 'kie.task.poll';
+export const SPAN_KIE_TASK_CALLBACK = 'kie.task.callback';
+export const ATTR_KIE_MODEL = 'kie.model';
+export const ATTR_KIE_TASK_ID = 'kie.task.id';
+export const ATTR_KIE_TASK_STATE = 'kie.task.state';
+export const ATTR_KIE_POLL_ATTEMPT = 'kie.poll.attempt';
+export const ATTR_KIE_QUEUE_WAIT_MS = 'kie.queue.wait_ms';
+export const ATTR_KIE_OPERATION = 'kie.operation';
+export const ATTR_KIE_CODE = 'kie.code';
+export const ATTR_BOT_GENERATION_ID = 'bot.generation.id';
+export const METRIC_KIE_QUEUE_WAIT = 'kie.queue.wait';
