@@ -1,5 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TEST_TOKEN } from './bot-harness.ts';
+import { freePort } from './free-port.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -62,6 +67,29 @@ export function startBotProcess(env: Record<string, string>, entry = 'src/main.t
       const code = await exited;
       clearTimeout(timer);
       return code;
+    },
+  };
+}
+
+/** `npm start` against a Telegram API root, on a throwaway embedded database, with the test token. */
+export async function startTestBot(
+  apiRoot: string,
+  env: Record<string, string> = {},
+): Promise<BotProcess & { dispose(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tg-genbot-proc-'));
+  const bot = startBotProcess({
+    BOT_TOKEN: TEST_TOKEN,
+    TELEGRAM_API_ROOT: apiRoot,
+    DATA_DIR: dataDir,
+    PORT: String(await freePort()),
+    HOST: '127.0.0.1',
+    ...env,
+  });
+  return {
+    ...bot,
+    async dispose() {
+      await bot.stop('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

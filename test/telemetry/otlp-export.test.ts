@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createTelegramFake } from '../../src/fakes/telegram/index.ts';
 import { TEST_TOKEN } from '../support/bot-harness.ts';
-import { startBotProcess } from '../support/bot-process.ts';
-import { freePort } from '../support/free-port.ts';
+import { startTestBot } from '../support/bot-process.ts';
 import { type OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver.ts';
 
 type KeyValue = { key: string; value: Record<string, unknown> };
@@ -18,18 +14,13 @@ const attr = (attrs: KeyValue[] | undefined, key: string) => {
 describe('the bot process exporting over OTLP/HTTP (http/json) to a local receiver', () => {
   const fake = createTelegramFake({ rateLimits: false, defaultToken: TEST_TOKEN });
   let receiver: OtlpReceiver;
-  const dataDir = mkdtempSync(join(tmpdir(), 'tg-genbot-otlp-'));
   let exitCode: number | null = null;
+  let dispose: () => Promise<void> = async () => {};
 
   before(async () => {
     await fake.start();
     receiver = await startOtlpReceiver();
-    const bot = startBotProcess({
-      BOT_TOKEN: TEST_TOKEN,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      DATA_DIR: dataDir,
-      PORT: String(await freePort()),
-      HOST: '127.0.0.1',
+    const bot = await startTestBot(fake.apiRoot, {
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       OTEL_SERVICE_NAME: 'tg-genbot-test',
@@ -38,6 +29,7 @@ describe('the bot process exporting over OTLP/HTTP (http/json) to a local receiv
       OTEL_BLRP_SCHEDULE_DELAY: '100',
       OTEL_METRIC_EXPORT_INTERVAL: '500',
     });
+    dispose = bot.dispose;
     await bot.waitFor(/Bot started/);
     const user = fake.user({ id: 4001, firstName: 'Otto' });
     await user.sendCommand('/start');
@@ -56,9 +48,9 @@ describe('the bot process exporting over OTLP/HTTP (http/json) to a local receiv
     exitCode = await bot.stop('SIGTERM');
   });
   after(async () => {
+    await dispose();
     await fake.stop();
     await receiver.close();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('exits cleanly on SIGTERM after flushing', () => {
@@ -164,18 +156,12 @@ describe('standard OTEL_* variables', () => {
     const fake = createTelegramFake({ rateLimits: false, defaultToken: TEST_TOKEN });
     await fake.start();
     const receiver = await startOtlpReceiver();
-    const dataDir = mkdtempSync(join(tmpdir(), 'tg-genbot-sampler-'));
+    const bot = await startTestBot(fake.apiRoot, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_TRACES_SAMPLER: 'always_off',
+    });
     try {
-      const bot = startBotProcess({
-        BOT_TOKEN: TEST_TOKEN,
-        TELEGRAM_API_ROOT: fake.apiRoot,
-        DATA_DIR: dataDir,
-        PORT: String(await freePort()),
-        HOST: '127.0.0.1',
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
-        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-        OTEL_TRACES_SAMPLER: 'always_off',
-      });
       await bot.waitFor(/Bot started/);
       const user = fake.user({ id: 4101, firstName: 'Sam' });
       await user.sendCommand('/start');
@@ -186,9 +172,9 @@ describe('standard OTEL_* variables', () => {
       assert.ok(receiver.json('logs').length > 0, 'logs exported');
       assert.ok(receiver.json('metrics').length > 0, 'metrics exported');
     } finally {
+      await bot.dispose();
       await fake.stop();
       await receiver.close();
-      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

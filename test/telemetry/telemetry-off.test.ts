@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createTelegramFake } from '../../src/fakes/telegram/index.ts';
 import { TEST_TOKEN } from '../support/bot-harness.ts';
-import { startBotProcess } from '../support/bot-process.ts';
-import { freePort } from '../support/free-port.ts';
+import { startTestBot } from '../support/bot-process.ts';
 
 const modes: Array<[string, Record<string, string>]> = [
   ['OTEL_SDK_DISABLED=true', { OTEL_SDK_DISABLED: 'true' }],
@@ -24,22 +20,12 @@ const modes: Array<[string, Record<string, string>]> = [
 for (const [name, env] of modes) {
   describe(`the bot with ${name}`, () => {
     const fake = createTelegramFake({ rateLimits: false, defaultToken: TEST_TOKEN });
-    const dataDir = mkdtempSync(join(tmpdir(), 'tg-genbot-off-'));
     before(() => fake.start());
-    after(async () => {
-      await fake.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    });
+    after(() => fake.stop());
 
     it('answers users exactly the same, logs the same JSON lines, and shuts down cleanly', async () => {
-      const bot = startBotProcess({
-        BOT_TOKEN: TEST_TOKEN,
-        TELEGRAM_API_ROOT: fake.apiRoot,
-        DATA_DIR: dataDir,
-        PORT: String(await freePort()),
-        HOST: '127.0.0.1',
-        ...env,
-      });
+      const bot = await startTestBot(fake.apiRoot, env);
+      after(() => bot.dispose());
       await bot.waitFor(/Bot started/);
       const users = Array.from({ length: 20 }, (_, i) => fake.user({ id: 5000 + i, firstName: `U${i}` }));
       await Promise.all(users.map((u) => u.sendCommand('/start')));
