@@ -38,3 +38,6 @@ error-unavailable = This service is temporarily unavailable. Please try again la
 command-start = Main menu
 command-help = What the bot can do
 command-language = Change the language
+
+# Billing
+error-insufficient-balance = Not enough credits: you have { $balance }, this needs { $amount }. Top up with /balance.

@@ -38,3 +38,6 @@ error-unavailable = Сервис временно недоступен. Попр
 command-start = Главное меню
 command-help = Что умеет бот
 command-language = Сменить язык
+
+# Billing
+error-insufficient-balance = Недостаточно кредитов: у вас { $balance }, нужно { $amount }. Пополните баланс через /balance.

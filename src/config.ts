@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 /** Bot API root used when TELEGRAM_API_ROOT is not set. */
 export const TELEGRAM_API_ROOT_DEFAULT = 'https://api.telegram.org';
+/** KIE API base used when KIE_BASE_URL is not set (kie-api.md §1). */
+export const KIE_BASE_URL_DEFAULT = 'https://api.kie.ai';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 /** A Telegram bot token as BotFather issues it: `<bot id>:<secret>`. */
@@ -71,6 +73,28 @@ const common = {
     emptyToUndefined,
     z.coerce.number({ message: 'must be milliseconds' }).int().positive().default(10_000),
   ),
+  // Never echoed in problems: zod only reports the path and our message.
+  KIE_API_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
+  KIE_BASE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({ message: 'must be an http(s) URL' })
+      .default(KIE_BASE_URL_DEFAULT)
+      .transform((u) => u.replace(/\/+$/, '')),
+  ),
+  KIE_TIMEOUT_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: 'must be milliseconds' }).int().positive().default(30_000),
+  ),
+  // KIE's documented limits (kie-api.md §4): 20 creates per 10 s, 10 recordInfo calls per second.
+  KIE_CREATE_LIMIT_PER_10S: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: 'must be a positive integer' }).int().positive().default(20),
+  ),
+  KIE_POLL_LIMIT_PER_S: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: 'must be a positive integer' }).int().positive().default(10),
+  ),
 };
 
 const schema = z.object({
@@ -108,6 +132,21 @@ export interface Config {
   readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
   readonly logFormat: 'json' | 'pretty';
   readonly shutdownTimeoutMs: number;
+  /** KIE generation API; `apiKey` undefined means generations are unavailable. */
+  readonly kie: KieConfig;
+}
+
+/** KIE client settings (see src/clients/kie). */
+export interface KieConfig {
+  readonly apiKey: string | undefined;
+  /** @default 'https://api.kie.ai' */
+  readonly baseUrl: string;
+  /** @default 30000 */
+  readonly timeoutMs: number;
+  /** @default 20 */
+  readonly createPer10s: number;
+  /** @default 10 */
+  readonly pollsPerSecond: number;
 }
 
 /** Thrown by parseConfig; `problems` lists every invalid variable, one line each. */
@@ -154,6 +193,13 @@ function toConfig(raw: Raw): Config {
     logLevel: raw.LOG_LEVEL,
     logFormat: raw.LOG_FORMAT ?? (raw.NODE_ENV === 'development' ? 'pretty' : 'json'),
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
+    kie: Object.freeze({
+      apiKey: raw.KIE_API_KEY,
+      baseUrl: raw.KIE_BASE_URL,
+      timeoutMs: raw.KIE_TIMEOUT_MS,
+      createPer10s: raw.KIE_CREATE_LIMIT_PER_10S,
+      pollsPerSecond: raw.KIE_POLL_LIMIT_PER_S,
+    }),
   });
 }
 

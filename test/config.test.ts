@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, parseConfig, requireBotToken, TELEGRAM_API_ROOT_DEFAULT } from '../src/config.ts';
+import {
+  ConfigError,
+  KIE_BASE_URL_DEFAULT,
+  parseConfig,
+  requireBotToken,
+  TELEGRAM_API_ROOT_DEFAULT,
+} from '../src/config.ts';
 
 const TOKEN = '123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
 
@@ -27,6 +33,31 @@ describe('parseConfig', () => {
     assert.equal(config.logLevel, 'info');
     assert.equal(config.logFormat, 'json');
     assert.equal(config.webhook, undefined);
+    assert.deepEqual(config.kie, {
+      apiKey: undefined,
+      baseUrl: KIE_BASE_URL_DEFAULT,
+      timeoutMs: 30_000,
+      createPer10s: 20,
+      pollsPerSecond: 10,
+    });
+  });
+
+  it('parses the KIE settings', () => {
+    const config = parseConfig({
+      KIE_API_KEY: 'kie-secret-key',
+      KIE_BASE_URL: 'http://127.0.0.1:9999/',
+      KIE_TIMEOUT_MS: '5000',
+      KIE_CREATE_LIMIT_PER_10S: '15',
+      KIE_POLL_LIMIT_PER_S: '5',
+    });
+    assert.deepEqual(config.kie, {
+      apiKey: 'kie-secret-key',
+      baseUrl: 'http://127.0.0.1:9999',
+      timeoutMs: 5000,
+      createPer10s: 15,
+      pollsPerSecond: 5,
+    });
+    assert.ok(Object.isFrozen(config.kie));
   });
 
   it('parses a full webhook configuration', () => {
@@ -74,6 +105,10 @@ describe('parseConfig', () => {
     ],
     ['an unsupported DEFAULT_LANGUAGE', { DEFAULT_LANGUAGE: 'de' }, /^DEFAULT_LANGUAGE: must be ru or en/],
     ['an unknown LOG_LEVEL', { LOG_LEVEL: 'verbose' }, /^LOG_LEVEL: must be one of/],
+    ['a non-URL KIE_BASE_URL', { KIE_BASE_URL: 'api.kie.ai' }, /^KIE_BASE_URL: must be an http\(s\) URL/],
+    ['a non-numeric KIE_TIMEOUT_MS', { KIE_TIMEOUT_MS: 'soon' }, /^KIE_TIMEOUT_MS: must be milliseconds/],
+    ['a zero KIE_CREATE_LIMIT_PER_10S', { KIE_CREATE_LIMIT_PER_10S: '0' }, /^KIE_CREATE_LIMIT_PER_10S: /],
+    ['a fractional KIE_POLL_LIMIT_PER_S', { KIE_POLL_LIMIT_PER_S: '2.5' }, /^KIE_POLL_LIMIT_PER_S: /],
     [
       'webhook mode without WEBHOOK_URL',
       { BOT_MODE: 'webhook', WEBHOOK_SECRET: 'a-long-secret_value-123' },
@@ -113,8 +148,9 @@ describe('parseConfig', () => {
   });
 
   it('treats empty strings as unset', () => {
-    const config = parseConfig({ BOT_TOKEN: '', PORT: '', DATABASE_URL: ' ' });
+    const config = parseConfig({ BOT_TOKEN: '', PORT: '', DATABASE_URL: ' ', KIE_API_KEY: ' ' });
     assert.equal(config.botToken, undefined);
+    assert.equal(config.kie.apiKey, undefined);
     assert.equal(config.port, 8080);
     assert.equal(config.databaseUrl, undefined);
   });

@@ -1,3 +1,5 @@
+import type { BalancesTable } from './tables/balances.table.ts';
+import type { LedgerEntriesTable } from './tables/ledger-entries.table.ts';
 import type { ProcessedUpdatesTable } from './tables/processed-updates.table.ts';
 import type { UsersTable } from './tables/users.table.ts';
 
@@ -5,4 +7,6 @@ import type { UsersTable } from './tables/users.table.ts';
 export interface Database {
   users: UsersTable;
   processed_updates: ProcessedUpdatesTable;
+  balances: BalancesTable;
+  ledger_entries: LedgerEntriesTable;
 }

@@ -20,7 +20,8 @@ describe(`migrations (${DATABASE_KIND})`, () => {
       db,
     );
     const names = tables.rows.map((r) => r.table_name);
-    for (const t of ['users', 'processed_updates']) assert.ok(names.includes(t), `${t} in ${names}`);
+    for (const t of ['users', 'processed_updates', 'balances', 'ledger_entries'])
+      assert.ok(names.includes(t), `${t} in ${names}`);
   });
 
   it('survive a reopen of the same data (start-up migrates again without error)', async () => {
@@ -40,7 +41,8 @@ describe(`migrations (${DATABASE_KIND})`, () => {
     for (const name of Object.keys(migrations).sort().reverse()) await migrations[name]?.down?.(db);
     const tables = await sql<{ n: number }>`
       select count(*)::int as n from information_schema.tables
-      where table_schema = current_schema() and table_name in ('users', 'processed_updates')`.execute(db);
+      where table_schema = current_schema()
+        and table_name in ('users', 'processed_updates', 'balances', 'ledger_entries')`.execute(db);
     assert.equal(tables.rows[0]?.n, 0);
   });
 });

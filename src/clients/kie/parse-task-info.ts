@@ -1,0 +1,57 @@
+import type { KieTaskInfo } from './types.ts';
+
+// Spellings some clients accept although the docs do not list them (kie-api.md §2, §9 row 4).
+const STATE_ALIASES: Readonly<Record<string, string>> = { completed: 'success', failed: 'fail' };
+
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const urls = (v: unknown): string[] | undefined =>
+  Array.isArray(v) ? v.filter((u): u is string => typeof u === 'string') : undefined;
+
+function parseJson(text: unknown): unknown {
+  if (typeof text !== 'string' || text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parses recordInfo `data`; `param` and `resultJson` are JSON strings (§2). */
+export function parseTaskInfo(data: Record<string, unknown>, taskId: string): KieTaskInfo {
+  const rawState = str(data.state) ?? 'unknown';
+  const state = STATE_ALIASES[rawState] ?? rawState;
+  const result = parseJson(data.resultJson) as
+    | { resultUrls?: unknown; resultWaterMarkUrls?: unknown }
+    | undefined;
+  const fields: Record<string, unknown> = {
+    taskId: str(data.taskId) ?? taskId,
+    model: str(data.model) ?? '',
+    state,
+    done: state === 'success' || state === 'fail',
+    resultUrls: urls(result?.resultUrls),
+    resultWaterMarkUrls: urls(result?.resultWaterMarkUrls),
+    failCode: str(data.failCode),
+    failMsg: str(data.failMsg),
+    param: parseJson(data.param),
+    costTime: num(data.costTime),
+    consumeCredits: num(data.consumeCredits),
+    remainedCredits: num(data.remainedCredits),
+    createTime: num(data.createTime),
+    updateTime: num(data.updateTime),
+    completeTime: num(data.completeTime),
+  };
+  for (const key of Object.keys(fields)) if (fields[key] === undefined) delete fields[key];
+  return fields as unknown as KieTaskInfo;
+}
+
+/** Credits `data`: a number, or the first numeric field of an object (§6, §9 row 12). */
+export function parseCredits(data: unknown): number | undefined {
+  if (num(data) !== undefined) return data as number;
+  if (data === null || typeof data !== 'object') return undefined;
+  const obj = data as Record<string, unknown>;
+  for (const key of ['credits', 'credit', 'balance', 'remainedCredits'])
+    if (num(obj[key]) !== undefined) return obj[key] as number;
+  return Object.values(obj).find((v) => num(v) !== undefined) as number | undefined;
+}
