@@ -25,6 +25,9 @@ COPY package.json package-lock.json ./
 # with an older Node); the base image already is Node 24.
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/src ./src
+# Read at run time: translations and the model catalog.
+COPY locales ./locales
+COPY catalog ./catalog
 # DATA_DIR (embedded PGlite in the sandbox) must be writable by the runtime
 # user; a named volume mounted here inherits this ownership.
 RUN mkdir -p /app/data && chown node:node /app/data

@@ -41,3 +41,20 @@ command-language = Change the language
 
 # Billing
 error-insufficient-balance = Not enough credits: you have { $balance }, this needs { $amount }. Top up with /balance.
+menu-balance = 💰 Balance and top-up
+command-balance = Balance and top-up
+balance-text = 💰 Your balance: <b>{ $balance }</b> credits
+balance-history-title = Last operations:
+balance-history-line = { $date } · { $operation } · { $amount }
+balance-history-empty = No operations yet.
+balance-top-up-prompt = Top up with Telegram Stars:
+ledger-operation-topup = top-up
+ledger-operation-charge = generation
+ledger-operation-refund = refund
+ledger-operation-adjustment = adjustment
+topup-pack-button = { $title }: { $credits } credits for { $stars } ⭐
+invoice-title = { $credits } credits
+invoice-description = { $title }: { $credits } credits for generations
+payment-invalid = This invoice is no longer valid. Open /balance and pick a pack again.
+payment-credited = ✅ { $credits } credits added. Your balance: { $balance }.
+payment-unmatched = We received your payment but could not match it to a pack. Support has been notified; nothing is lost.

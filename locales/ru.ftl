@@ -41,3 +41,20 @@ command-language = Сменить язык
 
 # Billing
 error-insufficient-balance = Недостаточно кредитов: у вас { $balance }, нужно { $amount }. Пополните баланс через /balance.
+menu-balance = 💰 Баланс и пополнение
+command-balance = Баланс и пополнение
+balance-text = 💰 Ваш баланс: <b>{ $balance }</b> кредитов
+balance-history-title = Последние операции:
+balance-history-line = { $date } · { $operation } · { $amount }
+balance-history-empty = Операций пока нет.
+balance-top-up-prompt = Пополнить за Telegram Stars:
+ledger-operation-topup = пополнение
+ledger-operation-charge = генерация
+ledger-operation-refund = возврат
+ledger-operation-adjustment = корректировка
+topup-pack-button = { $title }: { $credits } кредитов за { $stars } ⭐
+invoice-title = { $credits } кредитов
+invoice-description = { $title }: { $credits } кредитов на генерации
+payment-invalid = Этот счёт больше не действителен. Откройте /balance и выберите пакет заново.
+payment-credited = ✅ Начислено { $credits } кредитов. Ваш баланс: { $balance }.
+payment-unmatched = Мы получили платёж, но не смогли сопоставить его с пакетом. Поддержка уведомлена, ничего не потеряно.

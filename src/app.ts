@@ -4,6 +4,7 @@ import { type RunnerHandle, run } from '@grammyjs/runner';
 import { sql } from 'kysely';
 import { setBotCommands } from './bot/commands.ts';
 import { type AppBot, type CreateBotOptions, createBot } from './bot/index.ts';
+import { loadCatalog } from './catalog/index.ts';
 import type { Config } from './config.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrateToLatest } from './db/migrator.ts';
@@ -12,6 +13,7 @@ import { InFlight } from './in-flight.ts';
 import type { Logger } from './logger.ts';
 import { createHttpServer } from './server/http-server.ts';
 import { createWebhookHandler } from './server/webhook-handler.ts';
+import { createBillingService } from './services/billing/billing.service.ts';
 import { createUserService } from './services/user.service.ts';
 import { createBotMetrics } from './telemetry/metrics.ts';
 import { registerSecret } from './telemetry/redact.ts';
@@ -42,6 +44,8 @@ export interface App {
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, token, logger } = options;
   registerSecret(token);
+  // Read before anything connects: a bad catalog stops the bot with every problem listed.
+  const catalog = loadCatalog(config.catalogPath);
   const ownsDatabase = !options.database;
   const database =
     options.database ??
@@ -55,6 +59,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       users: createUserService(database.db),
       claimUpdate: (botId, updateId) => claimUpdate(database.db, botId, updateId),
       metrics: createBotMetrics(),
+      billing: createBillingService(database.db),
+      packs: catalog.packs,
     },
     { ...options, inFlight },
   );

@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 /** Bot API root used when TELEGRAM_API_ROOT is not set. */
 export const TELEGRAM_API_ROOT_DEFAULT = 'https://api.telegram.org';
+/** Catalog file (models, prices, Stars packs) used when CATALOG_PATH is not set. */
+export const CATALOG_PATH_DEFAULT = './catalog/catalog.json';
 /** KIE API base used when KIE_BASE_URL is not set (kie-api.md §1). */
 export const KIE_BASE_URL_DEFAULT = 'https://api.kie.ai';
 
@@ -28,6 +30,7 @@ const common = {
       .optional(),
   ),
   DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+  CATALOG_PATH: z.preprocess(emptyToUndefined, z.string().default(CATALOG_PATH_DEFAULT)),
   PORT: z.preprocess(
     emptyToUndefined,
     z.coerce.number({ message: 'must be a port number 0–65535' }).int().min(0).max(65535).default(8080),
@@ -123,6 +126,8 @@ export interface Config {
   readonly telegramApiRoot: string;
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
+  /** JSON file with the generation models and Stars packs (src/catalog). */
+  readonly catalogPath: string;
   readonly mode: 'polling' | 'webhook';
   readonly webhook: { readonly url: string; readonly secret: string } | undefined;
   readonly port: number;
@@ -181,6 +186,7 @@ function toConfig(raw: Raw): Config {
     telegramApiRoot: raw.TELEGRAM_API_ROOT,
     databaseUrl: raw.DATABASE_URL,
     dataDir: raw.DATA_DIR,
+    catalogPath: raw.CATALOG_PATH,
     mode: raw.BOT_MODE,
     webhook:
       raw.BOT_MODE === 'webhook' && raw.WEBHOOK_URL && raw.WEBHOOK_SECRET

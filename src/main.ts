@@ -1,4 +1,5 @@
 import { createApp } from './app.ts';
+import { CatalogError } from './catalog/index.ts';
 import { ConfigError, parseConfig, requireBotToken } from './config.ts';
 import { createLogger } from './logger.ts';
 import { getTelemetry } from './telemetry/sdk.ts';
@@ -17,7 +18,14 @@ try {
 }
 
 const logger = createLogger({ level: config.logLevel, format: config.logFormat });
-const app = await createApp({ config, token, logger });
+let app: Awaited<ReturnType<typeof createApp>>;
+try {
+  app = await createApp({ config, token, logger });
+} catch (error) {
+  if (!(error instanceof CatalogError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
 
 let exiting = false;
 async function shutdown(signal: string, code = 0): Promise<void> {

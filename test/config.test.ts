@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  CATALOG_PATH_DEFAULT,
   ConfigError,
   KIE_BASE_URL_DEFAULT,
   parseConfig,
@@ -27,6 +28,8 @@ describe('parseConfig', () => {
     assert.equal(config.telegramApiRoot, TELEGRAM_API_ROOT_DEFAULT);
     assert.equal(config.databaseUrl, undefined);
     assert.equal(config.dataDir, './data');
+    assert.equal(config.catalogPath, CATALOG_PATH_DEFAULT);
+    assert.equal(CATALOG_PATH_DEFAULT, './catalog/catalog.json');
     assert.equal(config.port, 8080);
     assert.deepEqual(config.adminIds, []);
     assert.equal(config.defaultLanguage, 'en');
@@ -69,6 +72,7 @@ describe('parseConfig', () => {
       TELEGRAM_API_ROOT: 'http://127.0.0.1:8081/',
       DATABASE_URL: 'postgres://u@db:5432/bot',
       PORT: '9000',
+      CATALOG_PATH: '/etc/bot/catalog.json',
       ADMIN_IDS: '1, 22,333',
       DEFAULT_LANGUAGE: 'ru',
       LOG_LEVEL: 'debug',
@@ -81,6 +85,7 @@ describe('parseConfig', () => {
     });
     assert.equal(config.telegramApiRoot, 'http://127.0.0.1:8081', 'trailing slash removed');
     assert.equal(config.port, 9000);
+    assert.equal(config.catalogPath, '/etc/bot/catalog.json');
     assert.deepEqual(config.adminIds, [1, 22, 333]);
     assert.equal(config.defaultLanguage, 'ru');
     assert.equal(config.logFormat, 'pretty', 'development defaults to readable lines');

@@ -2,6 +2,7 @@ import type { I18nFlavor } from '@grammyjs/i18n';
 import type { Context } from 'grammy';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import type { BillingService } from '../services/billing/billing.service.ts';
 import type { User, UserService } from '../services/user.service.ts';
 import type { BotMetrics } from '../telemetry/metrics.ts';
 
@@ -13,6 +14,19 @@ export interface BotDeps {
   /** Claims an update id; false means it was handled before. */
   readonly claimUpdate: (botId: number, updateId: number) => Promise<boolean>;
   readonly metrics: BotMetrics;
+  /** The credits ledger. */
+  readonly billing: BillingService;
+  /** Telegram Stars packs users can buy credits with (from the catalog). */
+  readonly packs: readonly TopUpPack[];
+}
+
+/** A Stars top-up pack. */
+export interface TopUpPack {
+  readonly id: string;
+  readonly credits: number;
+  /** Price in Telegram Stars (currency XTR). */
+  readonly stars: number;
+  readonly title: Readonly<Record<'en' | 'ru', string>>;
 }
 
 /** Per-update facts the tracing middleware reads when the update ends. */

@@ -5,8 +5,10 @@ import { Bot, Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { InFlight } from '../in-flight.ts';
 import type { BotContext, BotDeps, UpdateState } from './context.ts';
+import { balanceFeature } from './features/balance.ts';
 import { helpFeature } from './features/help.ts';
 import { languageFeature } from './features/language.ts';
+import { paymentsFeature } from './features/payments.ts';
 import { startFeature } from './features/start.ts';
 import { unhandledFeature } from './features/unhandled.ts';
 import { createErrorHandler, type ErrorHandler } from './handlers/error.ts';
@@ -67,7 +69,14 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
   const core = bot.errorBoundary(handleError);
   core.use(dedupe, loadUser, i18n);
   // Each feature behind its own boundary, all sharing the one handler.
-  for (const feature of [startFeature, helpFeature, languageFeature, unhandledFeature]) {
+  for (const feature of [
+    startFeature,
+    helpFeature,
+    languageFeature,
+    balanceFeature,
+    paymentsFeature,
+    unhandledFeature,
+  ]) {
     core.errorBoundary(handleError).use(feature);
   }
 

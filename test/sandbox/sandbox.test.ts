@@ -38,10 +38,12 @@ describe('npm run sandbox', () => {
     assert.equal(((await getMe.json()) as { ok: boolean }).ok, true);
 
     sandbox.child.stdin?.write('/start\n');
-    await sandbox.waitFor(/Hi, You! 👋[\s\S]*\[1\] ❓ Help\s+\[2\] 🌐 Language/);
-    sandbox.child.stdin?.write(':press 2\n');
+    await sandbox.waitFor(
+      /Hi, You! 👋[\s\S]*\[1\] 💰 Balance and top-up\n\s+\[2\] ❓ Help\s+\[3\] 🌐 Language/,
+    );
+    sandbox.child.stdin?.write(':press 3\n');
     await sandbox.waitFor(/message \d+ edited\nChoose your language:/);
-    sandbox.child.stdin?.write(':press 4\n');
+    sandbox.child.stdin?.write(':press 5\n');
     await sandbox.waitFor(/Язык переключён на русский/);
     sandbox.child.stdin?.write(':quit\n');
     assert.equal(await sandbox.stop(), 0);

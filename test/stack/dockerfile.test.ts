@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -13,6 +13,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { createTelegramFake } from '../../src/fakes/telegram/index.ts';
+import { TEST_TOKEN } from '../support/bot-harness.ts';
 import { type Instruction, packageOf, parseDockerfile, runtimeImports, type Stage } from './dockerfile.ts';
 import { readText, repoPath } from './stack-files.ts';
 
@@ -151,7 +153,7 @@ describe('Dockerfile', () => {
   it('installs from a clean copy with production dependencies only, and every imported package loads', {
     skip: process.env.SKIP_DOCKER_INSTALL_TEST === '1' ? 'SKIP_DOCKER_INSTALL_TEST=1' : false,
     timeout: 600_000,
-  }, () => {
+  }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tg-genbot-image-'));
     try {
       // What the runtime stage COPYs: package files from the context, src from the build stage.
@@ -217,8 +219,50 @@ process.exit(0);
       const run = spawnSync(process.execPath, [probe], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
       assert.equal(run.status, 0, run.stderr);
       assert.deepEqual(JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '[]'), []);
+
+      // The image's CMD, from the copy, against the Telegram fake: it must start (locales, catalog and
+      // migrations are all there) and stop cleanly on SIGTERM, as `docker stop` sends.
+      await startsAndStops(dir);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 });
+
+async function startsAndStops(dir: string): Promise<void> {
+  const fake = createTelegramFake({ rateLimits: false, defaultToken: TEST_TOKEN });
+  await fake.start();
+  const child = spawn(process.execPath, ['--import', './src/instrumentation.ts', 'src/main.ts'], {
+    cwd: dir,
+    env: {
+      PATH: process.env.PATH ?? '',
+      BOT_TOKEN: TEST_TOKEN,
+      TELEGRAM_API_ROOT: fake.apiRoot,
+      DATA_DIR: join(dir, 'data'),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      OTEL_SDK_DISABLED: 'true',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => {
+    output += c;
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    output += c;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  try {
+    const deadline = Date.now() + 60_000;
+    while (!output.includes('Bot started') && child.exitCode === null && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.match(output, /Bot started/, `the image's command did not start:\n${output}`);
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, output);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await fake.stop();
+  }
+}

@@ -11,6 +11,7 @@ const { createBot } = await import('../../src/bot/index.ts');
 const { parseConfig } = await import('../../src/config.ts');
 const { createTelegramFake } = await import('../../src/fakes/telegram/index.ts');
 const { createUserService } = await import('../../src/services/user.service.ts');
+const { createBillingService } = await import('../../src/services/billing/billing.service.ts');
 const { createBotMetrics } = await import('../../src/telemetry/metrics.ts');
 const { claimUpdate } = await import('../../src/db/repositories/processed-update.repository.ts');
 const { createCaptureLogger } = await import('../support/capture-logger.ts');
@@ -60,6 +61,8 @@ describe(`telemetry of updates and Bot API calls (${DATABASE_KIND})`, () => {
         },
         claimUpdate: (botId, updateId) => claimUpdate(handle.db, botId, updateId),
         metrics: createBotMetrics(),
+        billing: createBillingService(handle.db),
+        packs: [],
       },
       { botInfo: BOT_INFO, maxRetryDelaySeconds: 5, maxApiAttempts },
     ).bot;

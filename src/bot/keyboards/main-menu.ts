@@ -2,9 +2,18 @@ import { InlineKeyboard } from 'grammy';
 import type { BotContext } from '../context.ts';
 
 /** Callback data of the main menu's buttons (`<action>:<argument>`). */
-export const MENU = { main: 'menu:main', help: 'menu:help', language: 'menu:language' } as const;
+export const MENU = {
+  main: 'menu:main',
+  balance: 'menu:balance',
+  help: 'menu:help',
+  language: 'menu:language',
+} as const;
 
 /** The main menu shown by /start. */
 export function mainMenuKeyboard(ctx: BotContext): InlineKeyboard {
-  return new InlineKeyboard().text(ctx.t('menu-help'), MENU.help).text(ctx.t('menu-language'), MENU.language);
+  return new InlineKeyboard()
+    .text(ctx.t('menu-balance'), MENU.balance)
+    .row()
+    .text(ctx.t('menu-help'), MENU.help)
+    .text(ctx.t('menu-language'), MENU.language);
 }

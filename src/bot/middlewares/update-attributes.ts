@@ -12,7 +12,7 @@ import {
 } from '../../telemetry/attributes.ts';
 
 /** Commands the bot knows; any other `/word` is recorded as `_unknown` so user text never reaches a span. */
-export const KNOWN_COMMANDS = new Set(['start', 'help', 'language']);
+export const KNOWN_COMMANDS = new Set(['start', 'balance', 'help', 'language']);
 
 /** The update's kind: the one key besides update_id (message, callback_query, …). */
 export function updateTypeOf(update: Update): string {

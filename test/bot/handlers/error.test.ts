@@ -8,6 +8,7 @@ import { createI18n } from '../../../src/bot/i18n.ts';
 import { createBot } from '../../../src/bot/index.ts';
 import { parseConfig } from '../../../src/config.ts';
 import { AppError, ServiceUnavailableError, ValidationError } from '../../../src/errors/app-error.ts';
+import type { BillingService } from '../../../src/services/billing/billing.service.ts';
 import { createBotMetrics } from '../../../src/telemetry/metrics.ts';
 import { TEST_BOT_INFO as BOT_INFO } from '../../support/bot-info.ts';
 import { createCaptureLogger } from '../../support/capture-logger.ts';
@@ -37,6 +38,11 @@ function deps(blocked: number[]): { deps: BotDeps; log: ReturnType<typeof create
       },
       claimUpdate: async () => true,
       metrics: createBotMetrics(),
+      // The error handler never touches money.
+      billing: new Proxy({} as BillingService, {
+        get: () => () => Promise.reject(new Error('billing is not used here')),
+      }),
+      packs: [],
     },
   };
 }

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { enabledModels, loadCatalog, MODEL_KINDS } from '../../src/catalog/index.ts';
+import { CATALOG_PATH_DEFAULT, parseConfig } from '../../src/config.ts';
+import { checkMarketModel, resultKindOf, SUNO_MODELS } from '../../src/fakes/kie/model-catalog.ts';
+
+const SHIPPED = fileURLToPath(new URL('../../catalog/catalog.json', import.meta.url));
+
+describe('catalog/catalog.json', () => {
+  const catalog = loadCatalog(SHIPPED);
+
+  it('is where CATALOG_PATH points by default', () => {
+    assert.equal(parseConfig({}).catalogPath, CATALOG_PATH_DEFAULT);
+    assert.ok(SHIPPED.endsWith(CATALOG_PATH_DEFAULT.replace(/^\.\//, '')));
+  });
+
+  it('offers an enabled model of every kind and the models the brief names', () => {
+    for (const kind of MODEL_KINDS) assert.ok(enabledModels(catalog, kind).length > 0, kind);
+    const kieModels = catalog.models.map((m) => m.kieModel);
+    for (const name of [
+      'google/nano-banana',
+      'google/nano-banana-edit',
+      'kling-2.6/text-to-video',
+      'kling-2.6/image-to-video',
+    ]) {
+      assert.ok(kieModels.includes(name), name);
+    }
+    assert.ok(catalog.models.some((m) => m.api === 'suno' && m.enabled));
+  });
+
+  it('names only models the KIE fake accepts, of the kind the fake produces', () => {
+    for (const model of catalog.models) {
+      if (model.api === 'suno') assert.ok(SUNO_MODELS.has(model.kieModel), model.id);
+      else assert.equal(checkMarketModel(model.kieModel), undefined, model.id);
+      const produces = resultKindOf(model.kieModel);
+      assert.equal(produces === 'audio' ? 'music' : produces, model.kind, model.id);
+    }
+  });
+
+  it('takes a photo exactly for edit and image-to-video models', () => {
+    for (const model of catalog.models) {
+      assert.equal(model.needsImage, /edit|image-to-video/.test(model.kieModel), model.id);
+    }
+  });
+
+  it('has distinct prices and at least three Stars packs that get cheaper per credit', () => {
+    const prices = catalog.models.map((m) => m.price);
+    assert.equal(new Set(prices).size, prices.length);
+    assert.ok(catalog.packs.length >= 3);
+    const perCredit = catalog.packs.map((p) => p.stars / p.credits);
+    assert.deepEqual(
+      perCredit,
+      [...perCredit].sort((a, b) => b - a),
+    );
+  });
+
+  it('is frozen', () => {
+    assert.ok(Object.isFrozen(catalog));
+    assert.ok(Object.isFrozen(catalog.models));
+    assert.ok(Object.isFrozen(catalog.models[0]?.inputs[0]));
+  });
+});
