@@ -1,4 +1,5 @@
 import type { BalancesTable } from './tables/balances.table.ts';
+import type { GenerationsTable } from './tables/generations.table.ts';
 import type { LedgerEntriesTable } from './tables/ledger-entries.table.ts';
 import type { ProcessedUpdatesTable } from './tables/processed-updates.table.ts';
 import type { UsersTable } from './tables/users.table.ts';
@@ -9,4 +10,5 @@ export interface Database {
   processed_updates: ProcessedUpdatesTable;
   balances: BalancesTable;
   ledger_entries: LedgerEntriesTable;
+  generations: GenerationsTable;
 }

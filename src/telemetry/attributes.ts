@@ -81,3 +81,5 @@ export const ATTR_KIE_OPERATION = 'kie.operation';
 export const ATTR_KIE_CODE = 'kie.code';
 export const ATTR_BOT_GENERATION_ID = 'bot.generation.id';
 export const METRIC_KIE_QUEUE_WAIT = 'kie.queue.wait';
+/** One step of a durable generation (create, poll, refund), a child of the confirming update's trace. */
+export const SPAN_GENERATION_STEP = 'bot.generation.step';

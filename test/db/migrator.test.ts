@@ -20,7 +20,7 @@ describe(`migrations (${DATABASE_KIND})`, () => {
       db,
     );
     const names = tables.rows.map((r) => r.table_name);
-    for (const t of ['users', 'processed_updates', 'balances', 'ledger_entries'])
+    for (const t of ['users', 'processed_updates', 'balances', 'ledger_entries', 'generations'])
       assert.ok(names.includes(t), `${t} in ${names}`);
   });
 
@@ -42,7 +42,9 @@ describe(`migrations (${DATABASE_KIND})`, () => {
     const tables = await sql<{ n: number }>`
       select count(*)::int as n from information_schema.tables
       where table_schema = current_schema()
-        and table_name in ('users', 'processed_updates', 'balances', 'ledger_entries')`.execute(db);
+        and table_name in ('users', 'processed_updates', 'balances', 'ledger_entries', 'generations')`.execute(
+      db,
+    );
     assert.equal(tables.rows[0]?.n, 0);
   });
 });

@@ -1,5 +1,5 @@
 import { type Attributes, type Counter, metrics, type Span, SpanKind } from '@opentelemetry/api';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { findBalance } from '../../db/repositories/balance.repository.ts';
 import {
   findLedgerEntryById,
@@ -53,8 +53,21 @@ export interface BillingService {
   topUp(userId: number, amount: number, options: PostOptions): Promise<LedgerEntry>;
   /** Takes credits; throws InsufficientBalanceError rather than go below zero. */
   charge(userId: number, amount: number, options: PostOptions): Promise<LedgerEntry>;
+  /** `charge` inside the caller's transaction, so the entry commits or rolls back with the caller's rows. */
+  chargeIn(
+    trx: Transaction<Database>,
+    userId: number,
+    amount: number,
+    options: PostOptions,
+  ): Promise<LedgerEntry>;
   /** Gives back exactly what a charge took, at most once; the charge is its entry id or idempotency key. */
   refund(charge: number | string, options: { readonly idempotencyKey: string }): Promise<LedgerEntry>;
+  /** `refund` inside the caller's transaction. */
+  refundIn(
+    trx: Transaction<Database>,
+    charge: number | string,
+    options: { readonly idempotencyKey: string },
+  ): Promise<LedgerEntry>;
   /** Moves the balance either way on an admin's decision; never below zero. */
   adjust(userId: number, signedAmount: number, options: AdjustOptions): Promise<LedgerEntry>;
   /** The current balance; 0 for a user without entries. */
@@ -104,6 +117,55 @@ export function createBillingService(db: Kysely<Database>): BillingService {
     ...(typeof idempotencyKey === 'string' ? { [ATTR_BILLING_IDEMPOTENCY_KEY]: idempotencyKey } : {}),
   });
 
+  const validateCharge = (userId: number, amount: number, options: PostOptions): void => {
+    assertId('userId', userId);
+    assertAmount(amount);
+    assertText('idempotencyKey', options.idempotencyKey);
+    if (options.reference !== undefined) assertText('reference', options.reference);
+  };
+
+  const validateRefund = (charge: number | string, idempotencyKey: string): void => {
+    if (typeof charge === 'number') assertId('charge entry id', charge);
+    else assertText('charge idempotency key', charge);
+    assertText('idempotencyKey', idempotencyKey);
+  };
+
+  /** The refund's work inside a transaction: find the charge, then post under the balance lock. */
+  const postRefund = async (
+    trx: Transaction<Database>,
+    span: Span,
+    charge: number | string,
+    idempotencyKey: string,
+  ): Promise<PostedEntry> => {
+    const target =
+      typeof charge === 'number'
+        ? await findLedgerEntryById(trx, charge)
+        : await findLedgerEntryByKey(trx, charge);
+    if (!target) {
+      throw new LedgerEntryNotFoundError(
+        typeof charge === 'number' ? { entryId: charge } : { idempotencyKey: charge },
+      );
+    }
+    span.setAttributes(spanAttributes(target.user_id, -target.amount, idempotencyKey));
+    if (target.operation !== 'charge') throw new NotRefundableError(target.id, target.operation);
+    return postEntry(
+      trx,
+      {
+        userId: target.user_id,
+        operation: 'refund',
+        amount: -target.amount,
+        idempotencyKey,
+        reference: target.reference ?? undefined,
+        refundOf: target.id,
+      },
+      // Runs under the user's balance lock, so two refunds of one charge cannot both pass it.
+      async () => {
+        const prior = await findRefundOf(trx, target.id);
+        if (prior) throw new AlreadyRefundedError(target.id, prior.id);
+      },
+    );
+  };
+
   return {
     topUp: (userId, amount, options) =>
       traced('topup', spanAttributes(userId, amount, options.idempotencyKey), async () => {
@@ -118,49 +180,30 @@ export function createBillingService(db: Kysely<Database>): BillingService {
 
     charge: (userId, amount, options) =>
       traced('charge', spanAttributes(userId, amount, options.idempotencyKey), async () => {
-        assertId('userId', userId);
-        assertAmount(amount);
-        assertText('idempotencyKey', options.idempotencyKey);
-        if (options.reference !== undefined) assertText('reference', options.reference);
+        validateCharge(userId, amount, options);
         return db
           .transaction()
           .execute((trx) => postEntry(trx, { userId, operation: 'charge', amount: -amount, ...options }));
       }),
 
+    // The In variants post inside the caller's transaction; `billing.credits` may then count an entry
+    // the caller later rolls back, which only a caller failing after the post can cause.
+    chargeIn: (trx, userId, amount, options) =>
+      traced('charge', spanAttributes(userId, amount, options.idempotencyKey), async () => {
+        validateCharge(userId, amount, options);
+        return postEntry(trx, { userId, operation: 'charge', amount: -amount, ...options });
+      }),
+
     refund: (charge, { idempotencyKey }) =>
       traced('refund', spanAttributes(undefined, undefined, idempotencyKey), async (span) => {
-        if (typeof charge === 'number') assertId('charge entry id', charge);
-        else assertText('charge idempotency key', charge);
-        assertText('idempotencyKey', idempotencyKey);
-        return db.transaction().execute(async (trx) => {
-          const target =
-            typeof charge === 'number'
-              ? await findLedgerEntryById(trx, charge)
-              : await findLedgerEntryByKey(trx, charge);
-          if (!target) {
-            throw new LedgerEntryNotFoundError(
-              typeof charge === 'number' ? { entryId: charge } : { idempotencyKey: charge },
-            );
-          }
-          span.setAttributes(spanAttributes(target.user_id, -target.amount, idempotencyKey));
-          if (target.operation !== 'charge') throw new NotRefundableError(target.id, target.operation);
-          return postEntry(
-            trx,
-            {
-              userId: target.user_id,
-              operation: 'refund',
-              amount: -target.amount,
-              idempotencyKey,
-              reference: target.reference ?? undefined,
-              refundOf: target.id,
-            },
-            // Runs under the user's balance lock, so two refunds of one charge cannot both pass it.
-            async () => {
-              const prior = await findRefundOf(trx, target.id);
-              if (prior) throw new AlreadyRefundedError(target.id, prior.id);
-            },
-          );
-        });
+        validateRefund(charge, idempotencyKey);
+        return db.transaction().execute((trx) => postRefund(trx, span, charge, idempotencyKey));
+      }),
+
+    refundIn: (trx, charge, { idempotencyKey }) =>
+      traced('refund', spanAttributes(undefined, undefined, idempotencyKey), async (span) => {
+        validateRefund(charge, idempotencyKey);
+        return postRefund(trx, span, charge, idempotencyKey);
       }),
 
     adjust: (userId, signedAmount, options) =>

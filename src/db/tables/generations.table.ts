@@ -1,0 +1,49 @@
+import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Lifecycle of a generation; `delivered` and the refunded states are terminal for the money. */
+export type GenerationStatus =
+  | 'pending'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'timed_out'
+  | 'delivered'
+  | 'refunded';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+/** One paid generation: the durable state a worker resumes from after a restart. */
+export interface GenerationsTable {
+  /** A UUID chosen by the service. */
+  id: ColumnType<string, string, never>;
+  user_id: ColumnType<number, number, never>;
+  chat_id: ColumnType<number, number, never>;
+  /** The catalog model id. */
+  model_id: ColumnType<string, string, never>;
+  kie_model: ColumnType<string, string, never>;
+  /** The KIE `input` object, sent as-is. */
+  input: ColumnType<Record<string, unknown>, string, never>;
+  price: ColumnType<number, number, never>;
+  status: ColumnType<GenerationStatus, GenerationStatus, GenerationStatus>;
+  /** Set in the same statement that moves pending → running; unique when present. */
+  kie_task_id: ColumnType<string | null, string | null | undefined, string | null>;
+  charge_entry_id: ColumnType<number, number, never>;
+  refund_entry_id: ColumnType<number | null, number | null | undefined, number | null>;
+  /** W3C trace context of the confirming update; later spans are its children. */
+  traceparent: ColumnType<string | null, string | null | undefined, never>;
+  poll_attempts: ColumnType<number, number | undefined, number>;
+  next_run_at: Timestamp;
+  deadline_at: ColumnType<Date, Date | string, never>;
+  result_urls: ColumnType<string[] | null, string | null | undefined, string | null>;
+  fail_code: ColumnType<string | null, string | null | undefined, string | null>;
+  fail_msg: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Lease of the worker processing the row; past or NULL means free. */
+  locked_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  locked_by: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export type GenerationRow = Selectable<GenerationsTable>;
+export type NewGenerationRow = Insertable<GenerationsTable>;
+export type GenerationUpdate = Updateable<GenerationsTable>;

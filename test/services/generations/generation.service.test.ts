@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { InsufficientBalanceError } from '../../../src/errors/billing-errors.ts';
+import { GenerationStateError } from '../../../src/services/generations/index.ts';
+import { DATABASE_KIND } from '../../support/test-database.ts';
+import { createGenerationHarness, type GenerationHarness, MODEL, runUntil } from './generation-harness.ts';
+
+describe(`generation service (${DATABASE_KIND})`, () => {
+  let h: GenerationHarness;
+  const entries = async (userId: number) => {
+    const r = await sql<{ operation: string; amount: number }>`
+      select operation, amount from ledger_entries where user_id = ${userId} and operation <> 'topup'
+      order by id`.execute(h.handle.db);
+    return r.rows.map((e) => `${e.operation}:${e.amount}`);
+  };
+  const start = (userId: number, key: string) =>
+    h
+      .service()
+      .start({ userId, chatId: userId, model: MODEL, input: { prompt: 'a fox' }, idempotencyKey: key });
+
+  before(async () => {
+    h = await createGenerationHarness();
+  });
+  after(() => h.close());
+
+  it('charges once, polls to success, delivers', async () => {
+    h.script('success');
+    const user = await h.user(100);
+    const service = h.service();
+    const gen = await start(user, `k-${user}`);
+    assert.equal(gen.status, 'pending');
+    assert.equal((await start(user, `k-${user}`)).id, gen.id, 'same key → same generation');
+    const [done] = await runUntil(service, [gen.id], ['succeeded']);
+    assert.ok(done?.kieTaskId);
+    assert.equal(done?.resultUrls?.length, 1);
+    assert.equal((await service.markDelivered(gen.id)).status, 'delivered');
+    assert.equal((await service.markDelivered(gen.id)).status, 'delivered', 'repeat is a no-op');
+    await assert.rejects(service.failDelivery(gen.id), GenerationStateError);
+    assert.equal(await h.billing.balance(user), 100 - MODEL.price);
+    assert.deepEqual(await entries(user), [`charge:-${MODEL.price}`]);
+  });
+
+  it('refunds a task KIE reports as failed', async () => {
+    h.script('fail');
+    const user = await h.user(50);
+    const gen = await start(user, `k-${user}`);
+    const [done] = await runUntil(h.service(), [gen.id], ['failed']);
+    assert.equal(done?.failCode, '500');
+    assert.ok(done?.refundEntryId);
+    assert.equal(await h.billing.balance(user), 50);
+    assert.deepEqual(await entries(user), [`charge:-${MODEL.price}`, `refund:${MODEL.price}`]);
+  });
+
+  it('times out a hanging task and refunds it', async () => {
+    h.script('hang');
+    const user = await h.user(50);
+    const service = h.service({ timeoutMs: 600 });
+    const gen = await service.start({
+      userId: user,
+      chatId: user,
+      model: MODEL,
+      input: { prompt: 'x' },
+      idempotencyKey: `k-${user}`,
+    });
+    const [done] = await runUntil(service, [gen.id], ['timed_out']);
+    assert.equal(done?.failCode, 'generation.timeout');
+    assert.ok((done?.pollAttempts ?? 0) > 0);
+    assert.equal(await h.billing.balance(user), 50);
+    assert.deepEqual(await entries(user), [`charge:-${MODEL.price}`, `refund:${MODEL.price}`]);
+  });
+
+  it('refunds when KIE answers 402 on createTask', async () => {
+    h.script('success');
+    h.fake.failNext('createTask', 402);
+    const user = await h.user(50);
+    const gen = await start(user, `k-${user}`);
+    const [done] = await runUntil(h.service(), [gen.id], ['failed']);
+    assert.equal(done?.failCode, 'kie.insufficient_credits');
+    assert.equal(done?.kieTaskId, undefined);
+    assert.equal(await h.billing.balance(user), 50);
+    assert.deepEqual(await entries(user), [`charge:-${MODEL.price}`, `refund:${MODEL.price}`]);
+  });
+
+  it('refunds a result that could not be delivered', async () => {
+    h.script('success');
+    const user = await h.user(50);
+    const service = h.service();
+    const gen = await start(user, `k-${user}`);
+    await runUntil(service, [gen.id], ['succeeded']);
+    assert.equal((await service.failDelivery(gen.id)).status, 'refunded');
+    assert.equal((await service.failDelivery(gen.id)).status, 'refunded', 'repeat is a no-op');
+    assert.equal(await h.billing.balance(user), 50);
+    assert.deepEqual(await entries(user), [`charge:-${MODEL.price}`, `refund:${MODEL.price}`]);
+  });
+
+  it('writes nothing when the balance is too low', async () => {
+    const user = await h.user(MODEL.price - 1);
+    const before = await sql<{ n: number }>`select count(*)::int as n from generations`.execute(h.handle.db);
+    await assert.rejects(start(user, `k-${user}`), InsufficientBalanceError);
+    const afterRows = await sql<{ n: number }>`select count(*)::int as n from generations`.execute(
+      h.handle.db,
+    );
+    assert.equal(afterRows.rows[0]?.n, before.rows[0]?.n);
+    assert.deepEqual(await entries(user), []);
+    assert.equal(await h.billing.balance(user), MODEL.price - 1);
+  });
+});
