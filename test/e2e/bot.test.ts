@@ -8,6 +8,19 @@ const buttonTexts = (markup: unknown): string[] =>
     .flat()
     .map((b) => b.text);
 
+/** Stops the bot while a /help reply is held 1.5 s in flight; the reply must still be delivered. */
+async function stopWhileReplying(h: BotHarness, userId: number): Promise<void> {
+  const user = h.fake.user({ id: userId, firstName: 'Slow' });
+  h.fake.faults.inject({ method: 'sendMessage', kind: 'delay', delayMs: 1500, times: 1 });
+  await user.sendCommand('/help');
+  // The handler is now inside its 1.5 s sendMessage: the reply has not arrived yet.
+  await new Promise((r) => setTimeout(r, 500));
+  const delivered = () => user.messages().some((m) => /What I can do/.test(m.text ?? ''));
+  assert.ok(!delivered(), 'still in flight');
+  await h.stopBot();
+  assert.ok(delivered(), 'reply delivered before stop returned');
+}
+
 async function eventually<T>(read: () => T, done: (v: T) => boolean, timeoutMs = 2000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let value = read();
@@ -161,17 +174,7 @@ describe(`bot end to end through the Telegram fake (${DATABASE_KIND})`, () => {
 
   it('lets running handlers finish on shutdown', async () => {
     h = await startBotHarness();
-    const user = h.fake.user({ id: 1008, firstName: 'Slow' });
-    h.fake.faults.inject({ method: 'sendMessage', kind: 'delay', delayMs: 1500, times: 1 });
-    await user.sendCommand('/help');
-    // The handler is now inside its 1.5 s sendMessage: the reply has not arrived yet.
-    await new Promise((r) => setTimeout(r, 500));
-    assert.ok(!user.messages().some((m) => /What I can do/.test(m.text ?? '')), 'still in flight');
-    await h.stopBot();
-    assert.ok(
-      user.messages().some((m) => /What I can do/.test(m.text ?? '')),
-      'reply delivered before stop returned',
-    );
+    await stopWhileReplying(h, 1008);
   });
 });
 
@@ -213,17 +216,7 @@ describe(`webhook mode (${DATABASE_KIND})`, () => {
 
   it('finishes an update in flight on shutdown and then takes no more', async () => {
     h = await startBotHarness({ mode: 'webhook' });
-    const user = h.fake.user({ id: 2003, firstName: 'Late' });
-    h.fake.faults.inject({ method: 'sendMessage', kind: 'delay', delayMs: 1500, times: 1 });
-    await user.sendCommand('/help');
-    // The handler is now inside its 1.5 s sendMessage: the reply has not arrived yet.
-    await new Promise((r) => setTimeout(r, 500));
-    assert.ok(!user.messages().some((m) => /What I can do/.test(m.text ?? '')), 'still in flight');
-    await h.stopBot();
-    assert.ok(
-      user.messages().some((m) => /What I can do/.test(m.text ?? '')),
-      'reply delivered before stop returned',
-    );
+    await stopWhileReplying(h, 2003);
     await assert.rejects(
       fetch(h.webhookUrl as string, { method: 'POST', body: '{}' }),
       'the server no longer listens',
