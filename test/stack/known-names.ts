@@ -9,7 +9,7 @@
  */
 import type { TelemetryNames } from './queried-names.ts';
 
-type InstrumentKind = 'counter' | 'updowncounter' | 'gauge' | 'histogram';
+export type InstrumentKind = 'counter' | 'updowncounter' | 'gauge' | 'histogram';
 
 export interface InstrumentSpec {
   /** OTel instrument name, e.g. `bot.update.duration`. */
@@ -230,15 +230,39 @@ const LOG_FIELDS = [
   'error_ref',
 ];
 
-/** Everything the app (and the stack on its behalf) is specified to emit, as stored. */
-export function knownNames(): TelemetryNames {
+/** What the app itself sends: instruments, span and resource attributes, log record fields. */
+export interface AppTelemetry {
+  readonly instruments: readonly InstrumentSpec[];
+  readonly spanAttributes: readonly string[];
+  readonly resourceAttributes: readonly string[];
+  /** Log fields as Loki stores them (dots already turned into `_`). */
+  readonly logFields: readonly string[];
+}
+
+/** Loki adds these to every OTLP log line (index labels, record fields, derived level). */
+const LOKI_DERIVED_FIELDS = [
+  'service_name',
+  'trace_id',
+  'span_id',
+  'trace_flags',
+  'severity_text',
+  'severity_number',
+  'detected_level',
+  'scope_name',
+  'service_version',
+  'service_instance_id',
+  'deployment_environment_name',
+];
+
+/** The names as the stack stores them: the app's own, translated, plus what Tempo, Prometheus and Loki add. */
+export function storedNames(app: AppTelemetry): TelemetryNames {
   const metrics = new Set<string>(['target_info', ...TEMPO_GENERATED_METRICS]);
   const labels = new Set<string>([
     ...PROMETHEUS_LABELS,
     ...TEMPO_GENERATED_LABELS,
     ...PROMOTED_RESOURCE_ATTRIBUTES.map(prometheusName),
   ]);
-  for (const instrument of INSTRUMENTS) {
+  for (const instrument of app.instruments) {
     for (const name of prometheusMetricNames(instrument)) metrics.add(name);
     for (const attribute of instrument.attributes) labels.add(prometheusName(attribute));
   }
@@ -246,9 +270,19 @@ export function knownNames(): TelemetryNames {
     metrics,
     labels,
     spanAttributes: new Set([
-      ...SPAN_ATTRIBUTES.map((a) => `span.${a}`),
-      ...RESOURCE_ATTRIBUTES.map((a) => `resource.${a}`),
+      ...app.spanAttributes.map((a) => `span.${a}`),
+      ...app.resourceAttributes.map((a) => `resource.${a}`),
     ]),
-    logFields: new Set(LOG_FIELDS),
+    logFields: new Set([...LOKI_DERIVED_FIELDS, ...app.logFields]),
   };
+}
+
+/** Everything the app (and the stack on its behalf) is specified to emit, as stored. */
+export function knownNames(): TelemetryNames {
+  return storedNames({
+    instruments: INSTRUMENTS,
+    spanAttributes: SPAN_ATTRIBUTES,
+    resourceAttributes: RESOURCE_ATTRIBUTES,
+    logFields: LOG_FIELDS,
+  });
 }
