@@ -205,18 +205,7 @@ const RESOURCE_ATTRIBUTES = [
  * detected_level is derived by Loki from the severity.
  */
 const LOG_FIELDS = [
-  'service_name',
-  'trace_id',
-  'span_id',
-  'trace_flags',
-  'severity_text',
-  'severity_number',
-  'detected_level',
-  'scope_name',
-  'service_version',
-  'service_instance_id',
-  'deployment_environment_name',
-  // TELEMETRY.md "Log fields"
+  // TELEMETRY.md "Log fields" (what Loki derives itself is in LOKI_DERIVED_FIELDS)
   'level',
   'message',
   'user_id',
