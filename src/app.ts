@@ -44,6 +44,7 @@ export interface App {
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, token, logger } = options;
   registerSecret(token);
+  registerSecret(config.webhook?.secret);
   // Read before anything connects: a bad catalog stops the bot with every problem listed.
   const catalog = loadCatalog(config.catalogPath);
   const ownsDatabase = !options.database;

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { createTelegramFake } from '../../src/fakes/telegram/index.ts';
 import { TEST_TOKEN } from '../support/bot-harness.ts';
 import { startTestBot } from '../support/bot-process.ts';
-import { type OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver.ts';
+import { fastExportEnv, type OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver.ts';
 
 type KeyValue = { key: string; value: Record<string, unknown> };
 const attr = (attrs: KeyValue[] | undefined, key: string) => {
@@ -21,13 +21,9 @@ describe('the bot process exporting over OTLP/HTTP (http/json) to a local receiv
     await fake.start();
     receiver = await startOtlpReceiver();
     const bot = await startTestBot(fake.apiRoot, {
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      ...fastExportEnv(receiver),
       OTEL_SERVICE_NAME: 'tg-genbot-test',
       OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=ci',
-      OTEL_BSP_SCHEDULE_DELAY: '100',
-      OTEL_BLRP_SCHEDULE_DELAY: '100',
-      OTEL_METRIC_EXPORT_INTERVAL: '500',
     });
     dispose = bot.dispose;
     await bot.waitFor(/Bot started/);

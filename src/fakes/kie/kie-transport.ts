@@ -1,5 +1,3 @@
-import type { ServerResponse } from 'node:http';
-
 /** Messages used when a code is answered without a more specific one (wording from kie-api.md where known). */
 export const DEFAULT_MESSAGES: Readonly<Record<number, string>> = {
   200: 'success',
@@ -35,20 +33,4 @@ export function kieEnvelope(wire: KieWire, code: number, msg: string | undefined
   const body: Record<string, unknown> = { code, [wire.messageKey]: msg ?? DEFAULT_MESSAGES[code] ?? 'error' };
   if (data !== undefined) body.data = data;
   return body;
-}
-
-/** Writes a JSON response. */
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
 }
