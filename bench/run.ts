@@ -1,4 +1,6 @@
 import { startOtlpReceiver } from '../test/support/otlp-receiver.ts';
+import { runGenerationBenchmarks } from './generations.ts';
+import { runProtocolBenchmarks } from './protocol.ts';
 import { measureThroughput, type ThroughputResult } from './update-throughput.ts';
 
 /**
@@ -50,3 +52,11 @@ console.log(
 );
 console.log(`bot CPU per update ratio (on / off): ${(cpuOn / cpuOff).toFixed(3)}`);
 console.log(`OTLP bytes received by the local receiver: ${receiver.raw().length}`);
+
+// Generations (issue #4): create rate under KIE's limit, then 2,000 tasks polled; see bench/generations.ts.
+console.log('');
+await runGenerationBenchmarks();
+
+// Protocols (issue #5): wall time against 4 rounds + synthesis, and the first 402; see bench/protocol.ts.
+console.log('');
+await runProtocolBenchmarks();

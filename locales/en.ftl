@@ -9,6 +9,10 @@ menu-back = ⬅️ Back
 help-text =
     <b>What I can do</b>
     /start: main menu
+    /generate: an image, video or music from your description
+    /history: your generations (re-send a result)
+    /cancel: cancel generations that have not started
+    /balance: balance, last operations, top-up with Stars
     /language: choose the interface language
     /help: this message
 
@@ -58,3 +62,174 @@ invoice-description = { $title }: { $credits } credits for generations
 payment-invalid = This invoice is no longer valid. Open /balance and pick a pack again.
 payment-credited = ✅ { $credits } credits added. Your balance: { $balance }.
 payment-unmatched = We received your payment but could not match it to a pack. Support has been notified; nothing is lost.
+
+# Admin alerts (sent once per incident to ADMIN_IDS)
+admin-alert-kie-insufficient-credits = 🚨 The KIE account is out of credits: generations fail and are refunded. Top up the KIE account. Further failures stay quiet for an hour.
+admin-alert-llm-insufficient-credits = 🚨 The LLM account is out of credits: protocols fail and are refunded. Top up the LLM provider account. Further failures stay quiet for an hour.
+
+# Admin (ADMIN_IDS only). HTML unless noted; the code escapes every value it fills in.
+command-admin = Admin: totals, users, balances, tasks
+admin-none = —
+admin-totals =
+    <b>📊 Totals</b>
+    Users: { $users } (active in 24 h: { $active })
+    Credits held: { $held }
+    Topped up: { $toppedUp } · charged: { $charged } · refunded: { $refunded }
+    Adjusted: +{ $adjustedUp } / −{ $adjustedDown }
+    Generations: { $generations } ({ $byStatus })
+    In flight now: { $inFlight }
+admin-totals-hint = /admin help: every admin command
+admin-button-totals = 🔄 Totals
+admin-button-in-flight = ⏳ In flight
+admin-button-failed = ⚠️ Failed
+admin-button-recheck = 🔁 Re-check { $id }
+admin-generation-line = { $date } · <b>{ $model }</b> · { $status } · { $price } cr.
+admin-generation-fail = failed: <code>{ $code }</code>
+admin-generation-user = user <code>{ $user }</code>
+admin-generation-ids = id { $id } · task { $task } · trace { $trace }
+admin-ledger-line = { $date } · #{ $entry } { $operation } { $amount } → { $balanceAfter }{ $note }
+admin-ledger-reason = «{ $reason }» (admin { $admin })
+admin-user-title = <b>👤 User <code>{ $id }</code></b>
+admin-user-info = Language: { $language } · first seen { $firstSeen } · last seen { $lastSeen } (UTC)
+admin-user-blocked = ⛔ Has blocked the bot.
+admin-user-balance = Balance: <b>{ $balance }</b> credits
+admin-user-ledger-title = <b>Ledger</b>, newest first:
+admin-user-generations-title = <b>Generations</b>, newest first:
+admin-user-not-found = No user <code>{ $id }</code>: they have never written to the bot.
+admin-adjusted = ✅ Balance of <code>{ $id }</code> changed by <b>{ $amount }</b>, now { $balance }. Ledger entry #{ $entry }, reason: { $reason }
+admin-adjust-replayed = ↩️ This adjustment was already applied (ledger entry #{ $entry }); nothing changed. Balance of <code>{ $id }</code>: { $balance }.
+admin-recheck-title = <b>🔁 Re-check</b>
+admin-recheck-schedule = Polls: { $attempts } · next run { $nextRun } · deadline { $deadline } (UTC)
+admin-recheck-kie-state = KIE says: <b>{ $state }</b>
+admin-recheck-kie-results = results: { $count }
+admin-recheck-kie-fail = failCode <code>{ $code }</code> { $message }
+admin-recheck-kie-error = KIE answered with an error: <code>{ $code }</code>
+admin-recheck-kie-not-created = No KIE task yet: the generation is waiting for createTask.
+admin-recheck-kie-dry-run = Dry run (DRY_RUN=true): this task never went to KIE.
+admin-recheck-kie-unavailable = KIE is not configured (no KIE_API_KEY): stored state only.
+admin-recheck-due = ⏩ Made due now: the worker polls it on its next pass.
+admin-recheck-settled = The generation is { $status }: nothing left to poll.
+admin-recheck-not-found = No generation with id or KIE task id <code>{ $ref }</code>.
+admin-list-in-flight-title = <b>⏳ In flight</b>, newest first:
+admin-list-failed-title = <b>⚠️ Failed or refunded</b>, newest first:
+# Admin, plain text: the usage, and refusals (the error handler adds the ref)
+admin-usage =
+    Admin commands:
+    /admin: totals
+    /admin user <telegram id>: balance, ledger, generations with trace ids
+    /admin adjust <telegram id> <+/-amount> <reason>: change a balance (ledgered)
+    /admin recheck <generation id or KIE task id>: ask KIE, poll now if still running
+admin-usage-user = Usage: /admin user <telegram id>, e.g. /admin user 123456789
+admin-usage-adjust = Usage: /admin adjust <telegram id> <+/-amount> <reason>, e.g. /admin adjust 123456789 +50 failed video. The amount is a whole number other than zero; the reason is required.
+admin-usage-recheck = Usage: /admin recheck <generation id or KIE task id>
+admin-error-forbidden = This action is for admins only.
+admin-error-user-not-found = No user { $id }: they have never written to the bot.
+admin-error-negative-balance = Refused: user { $id } has { $balance } credits, so taking { $amount } would make the balance negative. Nothing was changed.
+admin-error-amount = The amount must be a whole number other than zero, e.g. +50 or -20.
+admin-error-reason = The reason is required and may be at most { $max } characters.
+
+# Generations
+menu-generate = 🎨 Generate
+command-generate = Make an image, video or music
+command-history = Your generations
+command-cancel = Cancel what has not started
+gen-unavailable = Generations are not set up on this bot yet. Please try again later.
+gen-pick-kind = What would you like to make?
+gen-pick-model = Pick a model (price in credits):
+gen-kind-image = Images
+gen-kind-video = Video
+gen-kind-music = Music
+gen-model-button = { $title } · { $price } cr
+gen-price = { $price } credits
+gen-ask-prompt = ✍️ Send me a description of what to make (up to { $max } characters).
+gen-ask-photo = 📷 Send me a photo with a caption saying what to do with it (up to { $max } characters).
+gen-need-photo = 📷 This model works from a photo: send a photo, with the description as its caption.
+gen-need-prompt = ✍️ Got the photo. Now send the description.
+gen-photo-not-needed = This model works from text only: send a description instead.
+gen-prompt-too-long = The description is too long: { $length } characters, this model takes up to { $max }. Please shorten it and send it again.
+gen-photo-attached = 📷 photo attached
+gen-option-on = on
+gen-option-off = off
+gen-price-line = 💰 Price: <b>{ $price }</b> credits · balance { $balance } → { $after }
+gen-price-short = 💰 Price: <b>{ $price }</b> credits, but your balance is { $balance }. Top up first.
+gen-top-up = 💰 Top up
+gen-confirm = ✅ Confirm · { $price } cr
+gen-cancel = ✖️ Cancel
+gen-confirmed = Started!
+gen-not-yours = This button belongs to someone else's message.
+gen-draft-cancelled = Cancelled. Nothing was charged.
+gen-cancelled-summary = Cancelled { $count } generation(s) that had not started; { $credits } credits are back on your balance.
+gen-nothing-to-cancel = Nothing to cancel: generations that already started at the provider can't be stopped, but any failure is refunded automatically.
+gen-dry-run-note = 🧪 Dry run: the generator is not called and nothing is charged.
+gen-status-queued = ⏳ { $model }: queued…
+gen-status-queue = ⏳ { $model }: waiting for a free slot, you are #{ $position } in line…
+gen-status-running = 🎨 { $model }: generating… { $elapsed }
+gen-status-sending = 📤 { $model }: ready after { $elapsed }, sending…
+gen-status-delivered = ✅ { $model }: done in { $elapsed } · { $price } credits
+gen-status-failed = ❌ { $model }: { $reason }
+gen-status-cancelled = 🚫 { $model }: cancelled.
+gen-refunded = { $price } credits were returned to your balance.
+gen-refund-dry-run = Nothing was charged (dry run).
+gen-reason-timeout = it took too long, so I stopped waiting.
+gen-reason-rejected = the model could not make this one. Try another description or photo.
+gen-reason-invalid = the request was rejected. Try a shorter description or other options.
+gen-reason-unavailable = the generation service is temporarily unavailable. Please try again later.
+gen-reason-delivery = I could not send you the result.
+gen-reason-cancelled = cancelled.
+error-too-many-generations = You already have { $limit } generations in progress. Wait for one to finish, then try again.
+history-empty = No generations yet. Send /generate to make one.
+history-title = 🗂 Your generations { $from }–{ $to } of { $total }:
+history-line = { $n }. { $date } · { $model } · { $status } · { $price } cr
+history-resend = 🔁 { $n }
+history-resend-unavailable = This result can't be re-sent.
+history-status-pending = ⏳ queued
+history-status-running = 🎨 generating
+history-status-succeeded = 📤 sending
+history-status-delivered = ✅ delivered
+history-status-failed = ❌ failed, refunded
+history-status-timed-out = ⌛ timed out, refunded
+history-status-refunded = ↩️ refunded
+history-status-cancelled = 🚫 cancelled
+
+# Protocols from long texts
+menu-protocol = 📝 Protocol from a text
+protocol-intro =
+    <b>📝 Protocol from a long text</b>
+    Send me a meeting transcript, notes or any long text: a message of at least { $min } characters, or a .txt / .md file (up to { $max } characters).
+    I read it in parts of up to { $segmentChars } characters and write a protocol: summary, decisions, action items with owners, open questions.
+    Price: { $base } credits + { $perSegment } per part. You see the exact price before anything is charged.
+protocol-unavailable = Protocols are not available right now. Please try again later.
+protocol-quote =
+    <b>📝 Protocol</b>
+    Text: { $chars } characters → { $segments } parts
+    Price: <b>{ $price }</b> credits (your balance: { $balance })
+    Start?
+protocol-quote-short =
+    <b>📝 Protocol</b>
+    Text: { $chars } characters → { $segments } parts
+    Price: <b>{ $price }</b> credits, but your balance is { $balance }. Top up with /balance, then press Confirm.
+protocol-confirm-button = ✅ Confirm · { $price } credits
+protocol-cancel-button = ✖️ Cancel
+protocol-cancelled = Cancelled. Nothing was charged.
+protocol-not-yours = This button belongs to someone else's request.
+protocol-stale = This confirmation is no longer valid. Send the text again for a fresh quote.
+protocol-already-started = This protocol is already being prepared.
+protocol-progress = ⏳ Reading your text: parts { $done }/{ $total }
+protocol-synthesizing = 🧠 All { $total } parts read. Writing the protocol…
+protocol-done = ✅ Protocol ready ({ $segments } parts, { $price } credits).
+protocol-document-caption = 📋 Your protocol ({ $segments } parts): too long for messages, so here it is as a file.
+protocol-refunded = Your { $price } credits were returned.
+protocol-title = 📋 Protocol
+protocol-summary = Summary
+protocol-decisions = Decisions
+protocol-action-items = Action items
+protocol-open-questions = Open questions
+protocol-none = none
+protocol-owner-unknown = owner not named
+protocol-empty = The text is empty. Send a message or a .txt / .md file with the text.
+protocol-not-text = I could not read this file as text. Send a UTF-8 .txt or .md file.
+protocol-too-long = The text is too long: { $chars } characters, the limit is { $max }.
+protocol-file-too-big = The file is too big: the limit is { $max } MB.
+protocol-error-timeout = The protocol took too long and was stopped.
+protocol-error-interrupted = The protocol was interrupted by a restart and could not be finished.
+error-llm-rejected = The language model refused to process this text.

@@ -9,6 +9,10 @@ menu-back = ⬅️ Назад
 help-text =
     <b>Что я умею</b>
     /start — главное меню
+    /generate — картинка, видео или музыка по описанию
+    /history — ваши генерации (можно отправить повторно)
+    /cancel — отменить генерации, которые ещё не начались
+    /balance — баланс, последние операции, пополнение звёздами
     /language — выбрать язык интерфейса
     /help — это сообщение
 
@@ -58,3 +62,174 @@ invoice-description = { $title }: { $credits } кредитов на генер�
 payment-invalid = Этот счёт больше не действителен. Откройте /balance и выберите пакет заново.
 payment-credited = ✅ Начислено { $credits } кредитов. Ваш баланс: { $balance }.
 payment-unmatched = Мы получили платёж, но не смогли сопоставить его с пакетом. Поддержка уведомлена, ничего не потеряно.
+
+# Admin alerts (sent once per incident to ADMIN_IDS)
+admin-alert-kie-insufficient-credits = 🚨 На счёте KIE закончились кредиты: генерации не выполняются и возвращаются. Пополните счёт KIE. Следующие сбои в течение часа без уведомлений.
+admin-alert-llm-insufficient-credits = 🚨 На счёте LLM закончились кредиты: протоколы не выполняются и возвращаются. Пополните счёт LLM-провайдера. Следующие сбои в течение часа без уведомлений.
+
+# Admin (ADMIN_IDS only). HTML unless noted; the code escapes every value it fills in.
+command-admin = Админ: итоги, пользователи, балансы, задачи
+admin-none = —
+admin-totals =
+    <b>📊 Итоги</b>
+    Пользователей: { $users } (активны за 24 ч: { $active })
+    Кредитов на балансах: { $held }
+    Пополнено: { $toppedUp } · списано: { $charged } · возвращено: { $refunded }
+    Корректировки: +{ $adjustedUp } / −{ $adjustedDown }
+    Генераций: { $generations } ({ $byStatus })
+    Сейчас в работе: { $inFlight }
+admin-totals-hint = /admin help: все команды админа
+admin-button-totals = 🔄 Итоги
+admin-button-in-flight = ⏳ В работе
+admin-button-failed = ⚠️ Сбои
+admin-button-recheck = 🔁 Перепроверить { $id }
+admin-generation-line = { $date } · <b>{ $model }</b> · { $status } · { $price } кр.
+admin-generation-fail = сбой: <code>{ $code }</code>
+admin-generation-user = пользователь <code>{ $user }</code>
+admin-generation-ids = id { $id } · задача { $task } · трасса { $trace }
+admin-ledger-line = { $date } · #{ $entry } { $operation } { $amount } → { $balanceAfter }{ $note }
+admin-ledger-reason = «{ $reason }» (админ { $admin })
+admin-user-title = <b>👤 Пользователь <code>{ $id }</code></b>
+admin-user-info = Язык: { $language } · впервые { $firstSeen } · последний раз { $lastSeen } (UTC)
+admin-user-blocked = ⛔ Заблокировал бота.
+admin-user-balance = Баланс: <b>{ $balance }</b> кредитов
+admin-user-ledger-title = <b>Операции</b>, сначала новые:
+admin-user-generations-title = <b>Генерации</b>, сначала новые:
+admin-user-not-found = Пользователя <code>{ $id }</code> нет: он никогда не писал боту.
+admin-adjusted = ✅ Баланс <code>{ $id }</code> изменён на <b>{ $amount }</b>, теперь { $balance }. Запись #{ $entry }, причина: { $reason }
+admin-adjust-replayed = ↩️ Эта корректировка уже применена (запись #{ $entry }); ничего не изменилось. Баланс <code>{ $id }</code>: { $balance }.
+admin-recheck-title = <b>🔁 Перепроверка</b>
+admin-recheck-schedule = Опросов: { $attempts } · следующий { $nextRun } · срок { $deadline } (UTC)
+admin-recheck-kie-state = KIE отвечает: <b>{ $state }</b>
+admin-recheck-kie-results = результатов: { $count }
+admin-recheck-kie-fail = failCode <code>{ $code }</code> { $message }
+admin-recheck-kie-error = KIE ответил ошибкой: <code>{ $code }</code>
+admin-recheck-kie-not-created = Задачи в KIE ещё нет: генерация ждёт createTask.
+admin-recheck-kie-dry-run = Пробный запуск (DRY_RUN=true): задача не отправлялась в KIE.
+admin-recheck-kie-unavailable = KIE не настроен (нет KIE_API_KEY): только сохранённое состояние.
+admin-recheck-due = ⏩ Поставлена в очередь сейчас: воркер опросит её при следующем проходе.
+admin-recheck-settled = Генерация в статусе { $status }: опрашивать нечего.
+admin-recheck-not-found = Нет генерации с id или id задачи KIE <code>{ $ref }</code>.
+admin-list-in-flight-title = <b>⏳ В работе</b>, сначала новые:
+admin-list-failed-title = <b>⚠️ Сбои и возвраты</b>, сначала новые:
+# Admin, plain text: the usage, and refusals (the error handler adds the ref)
+admin-usage =
+    Команды админа:
+    /admin: итоги
+    /admin user <telegram id>: баланс, операции, генерации с id трасс
+    /admin adjust <telegram id> <+/-сумма> <причина>: изменить баланс (с записью в журнале)
+    /admin recheck <id генерации или задачи KIE>: спросить KIE и опросить сейчас, если ещё в работе
+admin-usage-user = Формат: /admin user <telegram id>, например /admin user 123456789
+admin-usage-adjust = Формат: /admin adjust <telegram id> <+/-сумма> <причина>, например /admin adjust 123456789 +50 сбой видео. Сумма — целое число, не ноль; причина обязательна.
+admin-usage-recheck = Формат: /admin recheck <id генерации или задачи KIE>
+admin-error-forbidden = Это действие доступно только админам.
+admin-error-user-not-found = Пользователя { $id } нет: он никогда не писал боту.
+admin-error-negative-balance = Отказано: у пользователя { $id } { $balance } кредитов, списание { $amount } сделает баланс отрицательным. Ничего не изменено.
+admin-error-amount = Сумма должна быть целым числом, не нулём, например +50 или -20.
+admin-error-reason = Причина обязательна, не длиннее { $max } символов.
+
+# Generations
+menu-generate = 🎨 Создать
+command-generate = Картинка, видео или музыка
+command-history = Ваши генерации
+command-cancel = Отменить то, что ещё не началось
+gen-unavailable = Генерации на этом боте пока не настроены. Попробуйте позже.
+gen-pick-kind = Что будем создавать?
+gen-pick-model = Выберите модель (цена в кредитах):
+gen-kind-image = Картинки
+gen-kind-video = Видео
+gen-kind-music = Музыка
+gen-model-button = { $title } · { $price } кр.
+gen-price = { $price } кредитов
+gen-ask-prompt = ✍️ Пришлите описание того, что создать (до { $max } символов).
+gen-ask-photo = 📷 Пришлите фото с подписью: что с ним сделать (до { $max } символов).
+gen-need-photo = 📷 Эта модель работает с фото: пришлите фото, а описание — подписью к нему.
+gen-need-prompt = ✍️ Фото получил. Теперь пришлите описание.
+gen-photo-not-needed = Эта модель работает только с текстом: пришлите описание.
+gen-prompt-too-long = Описание слишком длинное: { $length } символов, а модель принимает до { $max }. Сократите и пришлите снова.
+gen-photo-attached = 📷 фото приложено
+gen-option-on = вкл
+gen-option-off = выкл
+gen-price-line = 💰 Цена: <b>{ $price }</b> кр. · баланс { $balance } → { $after }
+gen-price-short = 💰 Цена: <b>{ $price }</b> кр., а на балансе { $balance }. Сначала пополните баланс.
+gen-top-up = 💰 Пополнить
+gen-confirm = ✅ Подтвердить · { $price } кр.
+gen-cancel = ✖️ Отмена
+gen-confirmed = Запущено!
+gen-not-yours = Эта кнопка относится к чужому сообщению.
+gen-draft-cancelled = Отменено. Ничего не списано.
+gen-cancelled-summary = Отменено генераций, которые ещё не начались: { $count }; { $credits } кр. вернулись на баланс.
+gen-nothing-to-cancel = Отменять нечего: уже начатые генерации остановить нельзя, но при сбое кредиты вернутся автоматически.
+gen-dry-run-note = 🧪 Пробный режим: генератор не вызывается, ничего не списывается.
+gen-status-queued = ⏳ { $model }: в очереди…
+gen-status-queue = ⏳ { $model }: ждём свободного места, вы #{ $position } в очереди…
+gen-status-running = 🎨 { $model }: генерирую… { $elapsed }
+gen-status-sending = 📤 { $model }: готово за { $elapsed }, отправляю…
+gen-status-delivered = ✅ { $model }: готово за { $elapsed } · { $price } кр.
+gen-status-failed = ❌ { $model }: { $reason }
+gen-status-cancelled = 🚫 { $model }: отменено.
+gen-refunded = { $price } кр. вернулись на ваш баланс.
+gen-refund-dry-run = Ничего не списано (пробный режим).
+gen-reason-timeout = генерация заняла слишком много времени, и я перестал ждать.
+gen-reason-rejected = модель не смогла это сделать. Попробуйте другое описание или фото.
+gen-reason-invalid = запрос отклонён. Попробуйте описание покороче или другие настройки.
+gen-reason-unavailable = сервис генерации временно недоступен. Попробуйте позже.
+gen-reason-delivery = не удалось отправить вам результат.
+gen-reason-cancelled = отменено.
+error-too-many-generations = У вас уже { $limit } генерации в работе. Дождитесь, пока одна закончится, и попробуйте снова.
+history-empty = Генераций пока нет. Отправьте /generate, чтобы создать.
+history-title = 🗂 Ваши генерации { $from }–{ $to } из { $total }:
+history-line = { $n }. { $date } · { $model } · { $status } · { $price } кр.
+history-resend = 🔁 { $n }
+history-resend-unavailable = Этот результат нельзя отправить повторно.
+history-status-pending = ⏳ в очереди
+history-status-running = 🎨 генерируется
+history-status-succeeded = 📤 отправляется
+history-status-delivered = ✅ доставлено
+history-status-failed = ❌ ошибка, возвращено
+history-status-timed-out = ⌛ время вышло, возвращено
+history-status-refunded = ↩️ возвращено
+history-status-cancelled = 🚫 отменено
+
+# Протоколы из длинных текстов
+menu-protocol = 📝 Протокол из текста
+protocol-intro =
+    <b>📝 Протокол из длинного текста</b>
+    Пришлите расшифровку встречи, заметки или любой длинный текст: сообщение от { $min } символов или файл .txt / .md (до { $max } символов).
+    Я прочитаю его частями до { $segmentChars } символов и составлю протокол: резюме, решения, задачи с ответственными, открытые вопросы.
+    Цена: { $base } кредитов + { $perSegment } за каждую часть. Точную цену вы увидите до списания.
+protocol-unavailable = Протоколы сейчас недоступны. Попробуйте позже.
+protocol-quote =
+    <b>📝 Протокол</b>
+    Текст: { $chars } символов → частей: { $segments }
+    Цена: <b>{ $price }</b> кредитов (ваш баланс: { $balance })
+    Начинаем?
+protocol-quote-short =
+    <b>📝 Протокол</b>
+    Текст: { $chars } символов → частей: { $segments }
+    Цена: <b>{ $price }</b> кредитов, а на балансе { $balance }. Пополните через /balance и нажмите «Подтвердить».
+protocol-confirm-button = ✅ Подтвердить · { $price } кредитов
+protocol-cancel-button = ✖️ Отмена
+protocol-cancelled = Отменено. Ничего не списано.
+protocol-not-yours = Эта кнопка относится к чужому запросу.
+protocol-stale = Это подтверждение больше не действует. Пришлите текст ещё раз, чтобы получить новую цену.
+protocol-already-started = Этот протокол уже готовится.
+protocol-progress = ⏳ Читаю текст: части { $done }/{ $total }
+protocol-synthesizing = 🧠 Все части ({ $total }) прочитаны. Составляю протокол…
+protocol-done = ✅ Протокол готов (частей: { $segments }, { $price } кредитов).
+protocol-document-caption = 📋 Ваш протокол (частей: { $segments }): он слишком длинный для сообщений, поэтому файлом.
+protocol-refunded = { $price } кредитов возвращены на баланс.
+protocol-title = 📋 Протокол
+protocol-summary = Резюме
+protocol-decisions = Решения
+protocol-action-items = Задачи
+protocol-open-questions = Открытые вопросы
+protocol-none = нет
+protocol-owner-unknown = ответственный не назван
+protocol-empty = Текст пустой. Пришлите сообщение или файл .txt / .md с текстом.
+protocol-not-text = Не удалось прочитать файл как текст. Пришлите .txt или .md в кодировке UTF-8.
+protocol-too-long = Текст слишком длинный: { $chars } символов, предел — { $max }.
+protocol-file-too-big = Файл слишком большой: предел — { $max } МБ.
+protocol-error-timeout = Протокол готовился слишком долго и был остановлен.
+protocol-error-interrupted = Протокол прервался из-за перезапуска и не был закончен.
+error-llm-rejected = Языковая модель отказалась обрабатывать этот текст.

@@ -1,10 +1,17 @@
-import type { Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type RunnerHandle, run } from '@grammyjs/runner';
 import { sql } from 'kysely';
-import { setBotCommands } from './bot/commands.ts';
+import { setAdminCommands, setBotCommands } from './bot/commands.ts';
+import { createResultDelivery } from './bot/generations/deliver-result.ts';
+import { createInputPreparer } from './bot/generations/prepare-input.ts';
+import { createStatusNotifier } from './bot/generations/status-notifier.ts';
 import { type AppBot, type CreateBotOptions, createBot } from './bot/index.ts';
+import { createTelegramProtocolNotifier } from './bot/protocol/protocol-notifier.ts';
 import { loadCatalog } from './catalog/index.ts';
+import { createKieClient, type KieClient } from './clients/kie/index.ts';
+import { createLlmClient } from './clients/llm/index.ts';
 import type { Config } from './config.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrateToLatest } from './db/migrator.ts';
@@ -12,8 +19,19 @@ import { claimUpdate, pruneProcessedUpdates } from './db/repositories/processed-
 import { InFlight } from './in-flight.ts';
 import type { Logger } from './logger.ts';
 import { createHttpServer } from './server/http-server.ts';
+import { createKieCallbackHandler, KIE_CALLBACK_PATH } from './server/kie-callback-handler.ts';
 import { createWebhookHandler } from './server/webhook-handler.ts';
+import { createAdminAlerts } from './services/admin/admin-alerts.ts';
+import { createAdminService } from './services/admin/index.ts';
 import { createBillingService } from './services/billing/billing.service.ts';
+import { createDraftService } from './services/drafts/draft.service.ts';
+import {
+  callbackSafetyNetSchedule,
+  createGenerationService,
+  createGenerationWorker,
+  pollSchedule,
+} from './services/generations/index.ts';
+import { createProtocolService } from './services/protocols/index.ts';
 import { createUserService } from './services/user.service.ts';
 import { createBotMetrics } from './telemetry/metrics.ts';
 import { registerSecret } from './telemetry/redact.ts';
@@ -52,20 +70,121 @@ export async function createApp(options: AppOptions): Promise<App> {
     options.database ??
     (await createDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }));
   const inFlight = new InFlight();
+  const users = createUserService(database.db);
+  const billing = createBillingService(database.db);
+  // Without a key generations are unavailable (the menu says so); the rest of the bot still runs.
+  const kie: KieClient | undefined = config.kie.apiKey
+    ? createKieClient({ ...config.kie, apiKey: config.kie.apiKey })
+    : undefined;
+  const gen = config.generations;
+  // DRY_RUN runs the whole flow without KIE, so it needs no key.
+  const generations =
+    kie || gen.dryRun
+      ? createGenerationService({
+          db: database.db,
+          billing,
+          kie,
+          dryRun: gen.dryRun,
+          maxInFlightPerUser: gen.maxInFlightPerUser,
+          timeoutMs: gen.timeoutMs,
+          schedule: pollSchedule(gen.pollFirstMs),
+          logger,
+          // With callbacks, polls are only a safety net for a callback that never comes.
+          ...(gen.publicUrl && {
+            callbackUrl: (id: string) => `${gen.publicUrl}${KIE_CALLBACK_PATH}?generation=${id}`,
+            schedule: callbackSafetyNetSchedule(gen.pollFirstMs),
+          }),
+          hooks: {
+            ...(kie && {
+              prepareInput: (g, signal) =>
+                createInputPreparer({ api: appBot.bot.api, kie, apiRoot: config.telegramApiRoot, token })(
+                  g,
+                  signal,
+                ),
+            }),
+            deliver: (g) => delivery(g),
+            onProgress: (g, progress) => notify(g, progress),
+          },
+        })
+      : undefined;
+  const worker = generations
+    ? createGenerationWorker({ service: generations, db: database.db, workerId: config.instanceId, logger })
+    : undefined;
+  const drafts = createDraftService(database.db);
+  const admin = createAdminService({
+    db: database.db,
+    billing,
+    users,
+    kie,
+    adminIds: config.adminIds,
+    logger,
+  });
+  const alerts = createAdminAlerts({
+    db: database.db,
+    adminIds: config.adminIds,
+    logger,
+    // Admins read alerts in their own language when they have used the bot, else the default.
+    send: async (adminId, alert) => {
+      const lang = (await users.get(adminId))?.language ?? config.defaultLanguage;
+      const ref = alert.errorRef
+        ? `\n${appBot.i18n.t(lang, 'error-reference', { ref: alert.errorRef })}`
+        : '';
+      const detail = alert.detail ? `\n${alert.detail}` : '';
+      await appBot.bot.api.sendMessage(
+        adminId,
+        `${appBot.i18n.t(lang, `admin-alert-${alert.incident.replaceAll(/[._]/g, '-')}`)}${detail}${ref}`,
+      );
+    },
+  });
+  // Without an LLM key protocols are unavailable (the menu says so); the rest of the bot still runs.
+  const botMetrics = createBotMetrics();
+  const llm = config.llm.apiKey
+    ? createLlmClient({
+        ...config.llm,
+        apiKey: config.llm.apiKey,
+        retry: { maxAttempts: config.llm.maxAttempts },
+      })
+    : undefined;
+  const protocols = llm
+    ? createProtocolService({
+        db: database.db,
+        billing,
+        llm,
+        alerts,
+        logger,
+        settings: config.protocol,
+        errors: botMetrics.errors,
+        workerId: `${config.instanceId}/${randomUUID().slice(0, 8)}`,
+        notifier: createTelegramProtocolNotifier({
+          api: () => appBot.bot.api,
+          i18n: () => appBot.i18n,
+          logger,
+        }),
+      })
+    : undefined;
   const appBot = createBot(
     token,
     {
       config,
       logger,
-      users: createUserService(database.db),
+      users,
       claimUpdate: (botId, updateId) => claimUpdate(database.db, botId, updateId),
-      metrics: createBotMetrics(),
-      billing: createBillingService(database.db),
+      metrics: botMetrics,
+      billing,
       packs: catalog.packs,
+      alerts,
+      admin,
+      catalog,
+      generations,
+      drafts,
+      protocols,
     },
     { ...options, inFlight },
   );
   const { bot, handleError, i18n } = appBot;
+  const hookDeps = { api: bot.api, i18n, catalog, users, logger, defaultLanguage: config.defaultLanguage };
+  const delivery = createResultDelivery(hookDeps);
+  const notify = createStatusNotifier({ ...hookDeps, alerts, intervalMs: gen.statusIntervalMs });
 
   let runner: RunnerHandle | undefined;
   let server: Server | undefined;
@@ -92,13 +211,23 @@ export async function createApp(options: AppOptions): Promise<App> {
       await setBotCommands(bot, i18n, config.defaultLanguage).catch((error: unknown) =>
         logger.warn('Could not register the command menu', { err: error }),
       );
+      await setAdminCommands(bot, i18n, config.defaultLanguage, config.adminIds, logger);
       const webhook = config.webhook
         ? {
             path: new URL(config.webhook.url).pathname,
             handle: createWebhookHandler({ bot, secret: config.webhook.secret, handleError, logger }),
           }
         : undefined;
-      server = createHttpServer({ logger, isReady, ...(webhook ? { webhook } : {}) });
+      const posts: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>> = generations
+        ? {
+            [KIE_CALLBACK_PATH]: createKieCallbackHandler({
+              hmacKey: config.kie.callbackHmacKey,
+              wake: (taskId) => generations.wake(taskId),
+              logger,
+            }),
+          }
+        : {};
+      server = createHttpServer({ logger, isReady, posts, ...(webhook ? { webhook } : {}) });
       await new Promise<void>((resolve, reject) => {
         server?.once('error', reject).listen(config.port, config.host, () => resolve());
       });
@@ -110,6 +239,10 @@ export async function createApp(options: AppOptions): Promise<App> {
         runner = run(bot, { runner: { silent: true } });
         runner.task()?.catch((error: unknown) => logger.error('Polling stopped', { err: error }));
       }
+      await drafts.prune();
+      await worker?.start();
+      // Jobs a stopped or crashed instance left running are resumed (or refunded), never left hanging.
+      await protocols?.start();
       ready = true;
       logger.info('Bot started', {
         mode: config.mode,
@@ -130,12 +263,21 @@ export async function createApp(options: AppOptions): Promise<App> {
           // stop() ends the pending getUpdates and resolves when running middleware is done.
           await Promise.race([runner.stop(), delay(config.shutdownTimeoutMs)]);
         }
+        // Steps still running keep their lease; this instance's next start resumes them at once.
+        const workerStopped = worker?.stop(config.shutdownTimeoutMs);
+        // Protocol jobs start no new LLM call; the calls in flight (paid for) may finish and be kept.
+        const protocolsStopped = protocols?.stop(config.shutdownTimeoutMs);
         const drained = await inFlight.drain(config.shutdownTimeoutMs);
+        await workerStopped;
         if (!drained) {
           logger.warn('Shutdown deadline passed with updates in flight', { in_flight: inFlight.count });
         }
         server?.closeAllConnections();
         await closed;
+        // Running protocol jobs are paused with their lease released; the next start resumes them.
+        await protocolsStopped;
+        await llm?.close();
+        await kie?.close();
         if (ownsDatabase) await database.destroy();
         logger.info('Stopped');
       })();

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
 
 /** Bot API root used when TELEGRAM_API_ROOT is not set. */
@@ -6,6 +7,8 @@ export const TELEGRAM_API_ROOT_DEFAULT = 'https://api.telegram.org';
 export const CATALOG_PATH_DEFAULT = './catalog/catalog.json';
 /** KIE API base used when KIE_BASE_URL is not set (kie-api.md §1). */
 export const KIE_BASE_URL_DEFAULT = 'https://api.kie.ai';
+/** KIE file-upload host used when KIE_UPLOAD_BASE_URL is not set (kie-api.md §1). */
+export const KIE_UPLOAD_BASE_URL_DEFAULT = 'https://kieai.redpandaai.co';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 /** A Telegram bot token as BotFather issues it: `<bot id>:<secret>`. */
@@ -98,10 +101,126 @@ const common = {
     emptyToUndefined,
     z.coerce.number({ message: 'must be a positive integer' }).int().positive().default(10),
   ),
+  KIE_UPLOAD_BASE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({ message: 'must be an http(s) URL' })
+      .default(KIE_UPLOAD_BASE_URL_DEFAULT)
+      .transform((u) => u.replace(/\/+$/, '')),
+  ),
+  // Like the API key, never echoed in problems.
+  KIE_CALLBACK_HMAC_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
+};
+
+/** Settings of the generation flow (src/services/generations, src/bot/features/generate). */
+const generationVars = {
+  DRY_RUN: z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+      .default('false')
+      .transform((v) => v === 'true' || v === '1'),
+  ),
+  PUBLIC_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({ message: 'must be an http(s) URL where KIE can reach this bot' })
+      .optional()
+      .transform((u) => u?.replace(/\/+$/, '')),
+  ),
+  GENERATION_MAX_IN_FLIGHT: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: 'must be a positive integer' }).int().positive().default(3),
+  ),
+  GENERATION_TIMEOUT_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ message: 'must be milliseconds' })
+      .int()
+      .positive()
+      .default(15 * 60_000),
+  ),
+  GENERATION_POLL_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: 'must be milliseconds' }).int().positive().default(3000),
+  ),
+  GENERATION_STATUS_INTERVAL_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: 'must be milliseconds' }).int().min(0).default(4000),
+  ),
+  INSTANCE_ID: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[\w.-]{1,64}$/, { message: 'must be 1–64 characters of A-Z a-z 0-9 _ . -' })
+      .optional(),
+  ),
+};
+
+/** LLM base used when LLM_BASE_URL is not set: OpenRouter's OpenAI-compatible API (llm-api.md §1). */
+export const LLM_BASE_URL_DEFAULT = 'https://openrouter.ai/api/v1';
+/** Model used when LLM_MODEL is not set. */
+export const LLM_MODEL_DEFAULT = 'openai/gpt-4o-mini';
+
+const positiveInt = (fallback: number, message = 'must be a positive integer') =>
+  z.preprocess(emptyToUndefined, z.coerce.number({ message }).int().positive().default(fallback));
+const booleanFlag = (fallback: 'true' | 'false') =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+      .default(fallback)
+      .transform((v) => v === 'true' || v === '1'),
+  );
+
+/** The LLM client and the protocol flow (src/clients/llm, src/services/protocols). */
+const protocolVars = {
+  // Never echoed in problems: zod only reports the path and our message.
+  LLM_API_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
+  LLM_BASE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({ message: 'must be an http(s) URL' })
+      .default(LLM_BASE_URL_DEFAULT)
+      .transform((u) => u.replace(/\/+$/, '')),
+  ),
+  LLM_MODEL: z.preprocess(emptyToUndefined, z.string().default(LLM_MODEL_DEFAULT)),
+  LLM_PROVIDER_NAME: z.preprocess(emptyToUndefined, z.string().default('openrouter')),
+  LLM_TIMEOUT_MS: positiveInt(120_000, 'must be milliseconds'),
+  LLM_MAX_ATTEMPTS: positiveInt(3),
+  LLM_CAPTURE_CONTENT: booleanFlag('false'),
+  PROTOCOL_SEGMENT_CHARS: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ message: 'must be an integer of at least 200' })
+      .int()
+      .min(200, {
+        message: 'must be an integer of at least 200',
+      })
+      .default(6000),
+  ),
+  PROTOCOL_CONCURRENCY: positiveInt(4),
+  PROTOCOL_MIN_CHARS: positiveInt(1000),
+  PROTOCOL_MAX_CHARS: positiveInt(200_000),
+  PROTOCOL_PRICE_BASE: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: 'must be a whole number of credits' }).int().min(0).default(2),
+  ),
+  PROTOCOL_PRICE_PER_SEGMENT: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: 'must be a whole number of credits' }).int().min(0).default(1),
+  ),
+  PROTOCOL_PROGRESS_INTERVAL_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: 'must be milliseconds' }).int().min(0).default(3000),
+  ),
+  PROTOCOL_JOB_TIMEOUT_MS: positiveInt(30 * 60_000, 'must be milliseconds'),
 };
 
 const schema = z.object({
   ...common,
+  ...generationVars,
+  ...protocolVars,
   BOT_MODE: z.preprocess(
     emptyToUndefined,
     z.enum(['polling', 'webhook'], { message: 'must be polling or webhook' }).default('polling'),
@@ -139,6 +258,63 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   /** KIE generation API; `apiKey` undefined means generations are unavailable. */
   readonly kie: KieConfig;
+  readonly generations: GenerationsConfig;
+  /** The LLM behind protocols; `apiKey` undefined means protocols are unavailable. */
+  readonly llm: LlmConfig;
+  readonly protocol: ProtocolConfig;
+  /** Names this process's worker leases; stable across restarts (defaults to the hostname). */
+  readonly instanceId: string;
+}
+
+/** The generation flow's settings. */
+export interface GenerationsConfig {
+  /** DRY_RUN=true: the whole flow runs, KIE is not called, nothing is charged. */
+  readonly dryRun: boolean;
+  /** Where KIE can reach this bot (callBackUrl = PUBLIC_URL/kie/callback); polling is then a safety net. */
+  readonly publicUrl: string | undefined;
+  readonly maxInFlightPerUser: number;
+  readonly timeoutMs: number;
+  /** First poll interval; later ones grow from it (×3⅓ after 30 s, ×10 after 2 min). */
+  readonly pollFirstMs: number;
+  /** Least time between two edits of a chat's status message (final states are never held back). */
+  readonly statusIntervalMs: number;
+}
+
+/** LLM client settings (see src/clients/llm). */
+export interface LlmConfig {
+  readonly apiKey: string | undefined;
+  /** OpenAI-compatible API root. @default 'https://openrouter.ai/api/v1' */
+  readonly baseUrl: string;
+  /** @default 'openai/gpt-4o-mini' */
+  readonly model: string;
+  /** `gen_ai.provider.name` on spans and metrics. @default 'openrouter' */
+  readonly providerName: string;
+  /** Per-attempt timeout of one call. @default 120000 */
+  readonly timeoutMs: number;
+  /** Attempts per call, the first included (402 and 4xx are never retried). @default 3 */
+  readonly maxAttempts: number;
+  /** Puts prompts and completions on spans (they may hold personal data). @default false */
+  readonly captureContent: boolean;
+}
+
+/** The protocol flow's settings (see src/services/protocols). */
+export interface ProtocolConfig {
+  /** Longest segment in characters; cuts go on paragraph, then sentence boundaries. @default 6000 */
+  readonly segmentChars: number;
+  /** Segment calls in flight at once per job. @default 4 */
+  readonly concurrency: number;
+  /** A text message at least this long is offered as a protocol (documents always are). @default 1000 */
+  readonly minChars: number;
+  /** @default 200000 */
+  readonly maxChars: number;
+  /** Credits per job. @default 2 */
+  readonly priceBase: number;
+  /** Credits per segment. @default 1 */
+  readonly pricePerSegment: number;
+  /** Least time between two progress edits of the status message. @default 3000 */
+  readonly progressIntervalMs: number;
+  /** From confirmation to giving up and refunding. @default 1800000 */
+  readonly jobTimeoutMs: number;
 }
 
 /** KIE client settings (see src/clients/kie). */
@@ -152,6 +328,10 @@ export interface KieConfig {
   readonly createPer10s: number;
   /** @default 10 */
   readonly pollsPerSecond: number;
+  /** Host of the file-upload API (photos for edit / image-to-video models). @default 'https://kieai.redpandaai.co' */
+  readonly uploadBaseUrl: string;
+  /** webhookHmacKey from the KIE dashboard; when set, callbacks must carry a valid signature (kie-api.md §5). */
+  readonly callbackHmacKey: string | undefined;
 }
 
 /** Thrown by parseConfig; `problems` lists every invalid variable, one line each. */
@@ -205,6 +385,36 @@ function toConfig(raw: Raw): Config {
       timeoutMs: raw.KIE_TIMEOUT_MS,
       createPer10s: raw.KIE_CREATE_LIMIT_PER_10S,
       pollsPerSecond: raw.KIE_POLL_LIMIT_PER_S,
+      uploadBaseUrl: raw.KIE_UPLOAD_BASE_URL,
+      callbackHmacKey: raw.KIE_CALLBACK_HMAC_KEY,
+    }),
+    generations: Object.freeze({
+      dryRun: raw.DRY_RUN,
+      publicUrl: raw.PUBLIC_URL,
+      maxInFlightPerUser: raw.GENERATION_MAX_IN_FLIGHT,
+      timeoutMs: raw.GENERATION_TIMEOUT_MS,
+      pollFirstMs: raw.GENERATION_POLL_MS,
+      statusIntervalMs: raw.GENERATION_STATUS_INTERVAL_MS,
+    }),
+    instanceId: raw.INSTANCE_ID ?? hostname(),
+    llm: Object.freeze({
+      apiKey: raw.LLM_API_KEY,
+      baseUrl: raw.LLM_BASE_URL,
+      model: raw.LLM_MODEL,
+      providerName: raw.LLM_PROVIDER_NAME,
+      timeoutMs: raw.LLM_TIMEOUT_MS,
+      maxAttempts: raw.LLM_MAX_ATTEMPTS,
+      captureContent: raw.LLM_CAPTURE_CONTENT,
+    }),
+    protocol: Object.freeze({
+      segmentChars: raw.PROTOCOL_SEGMENT_CHARS,
+      concurrency: raw.PROTOCOL_CONCURRENCY,
+      minChars: raw.PROTOCOL_MIN_CHARS,
+      maxChars: raw.PROTOCOL_MAX_CHARS,
+      priceBase: raw.PROTOCOL_PRICE_BASE,
+      pricePerSegment: raw.PROTOCOL_PRICE_PER_SEGMENT,
+      progressIntervalMs: raw.PROTOCOL_PROGRESS_INTERVAL_MS,
+      jobTimeoutMs: raw.PROTOCOL_JOB_TIMEOUT_MS,
     }),
   });
 }

@@ -4,6 +4,7 @@ import {
   CATALOG_PATH_DEFAULT,
   ConfigError,
   KIE_BASE_URL_DEFAULT,
+  KIE_UPLOAD_BASE_URL_DEFAULT,
   parseConfig,
   requireBotToken,
   TELEGRAM_API_ROOT_DEFAULT,
@@ -42,7 +43,10 @@ describe('parseConfig', () => {
       timeoutMs: 30_000,
       createPer10s: 20,
       pollsPerSecond: 10,
+      uploadBaseUrl: KIE_UPLOAD_BASE_URL_DEFAULT,
+      callbackHmacKey: undefined,
     });
+    assert.equal(KIE_UPLOAD_BASE_URL_DEFAULT, 'https://kieai.redpandaai.co');
   });
 
   it('parses the KIE settings', () => {
@@ -52,6 +56,8 @@ describe('parseConfig', () => {
       KIE_TIMEOUT_MS: '5000',
       KIE_CREATE_LIMIT_PER_10S: '15',
       KIE_POLL_LIMIT_PER_S: '5',
+      KIE_UPLOAD_BASE_URL: 'http://127.0.0.1:9998/',
+      KIE_CALLBACK_HMAC_KEY: 'whsec-kie-123',
     });
     assert.deepEqual(config.kie, {
       apiKey: 'kie-secret-key',
@@ -59,6 +65,8 @@ describe('parseConfig', () => {
       timeoutMs: 5000,
       createPer10s: 15,
       pollsPerSecond: 5,
+      uploadBaseUrl: 'http://127.0.0.1:9998',
+      callbackHmacKey: 'whsec-kie-123',
     });
     assert.ok(Object.isFrozen(config.kie));
   });
@@ -111,6 +119,11 @@ describe('parseConfig', () => {
     ['an unsupported DEFAULT_LANGUAGE', { DEFAULT_LANGUAGE: 'de' }, /^DEFAULT_LANGUAGE: must be ru or en/],
     ['an unknown LOG_LEVEL', { LOG_LEVEL: 'verbose' }, /^LOG_LEVEL: must be one of/],
     ['a non-URL KIE_BASE_URL', { KIE_BASE_URL: 'api.kie.ai' }, /^KIE_BASE_URL: must be an http\(s\) URL/],
+    [
+      'a non-URL KIE_UPLOAD_BASE_URL',
+      { KIE_UPLOAD_BASE_URL: 'upload' },
+      /^KIE_UPLOAD_BASE_URL: must be an http\(s\) URL/,
+    ],
     ['a non-numeric KIE_TIMEOUT_MS', { KIE_TIMEOUT_MS: 'soon' }, /^KIE_TIMEOUT_MS: must be milliseconds/],
     ['a zero KIE_CREATE_LIMIT_PER_10S', { KIE_CREATE_LIMIT_PER_10S: '0' }, /^KIE_CREATE_LIMIT_PER_10S: /],
     ['a fractional KIE_POLL_LIMIT_PER_S', { KIE_POLL_LIMIT_PER_S: '2.5' }, /^KIE_POLL_LIMIT_PER_S: /],

@@ -1,8 +1,14 @@
 import type { I18nFlavor } from '@grammyjs/i18n';
 import type { Context } from 'grammy';
+import type { Catalog } from '../catalog/index.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import type { AdminAlerts } from '../services/admin/admin-alerts.ts';
+import type { AdminService } from '../services/admin/index.ts';
 import type { BillingService } from '../services/billing/billing.service.ts';
+import type { DraftService } from '../services/drafts/draft.service.ts';
+import type { GenerationService } from '../services/generations/index.ts';
+import type { ProtocolService } from '../services/protocols/index.ts';
 import type { User, UserService } from '../services/user.service.ts';
 import type { BotMetrics } from '../telemetry/metrics.ts';
 
@@ -18,6 +24,18 @@ export interface BotDeps {
   readonly billing: BillingService;
   /** Telegram Stars packs users can buy credits with (from the catalog). */
   readonly packs: readonly TopUpPack[];
+  /** Operator alerts (e.g. the KIE or LLM account is out of credits), one per incident. */
+  readonly alerts: AdminAlerts;
+  /** Generation models and Stars packs (catalog/catalog.json). */
+  readonly catalog: Catalog;
+  /** Paid KIE generations; undefined when KIE is not configured (and not DRY_RUN). */
+  readonly generations: GenerationService | undefined;
+  /** Generations being set up in the chat. */
+  readonly drafts: DraftService;
+  /** /admin (ADMIN_IDS only): totals, user lookup, ledgered adjustments, task re-checks. */
+  readonly admin: AdminService;
+  /** Protocols from long texts; undefined when no LLM is configured (LLM_API_KEY). */
+  readonly protocols: ProtocolService | undefined;
 }
 
 /** A Stars top-up pack. */

@@ -3,12 +3,17 @@ import type { I18n } from '@grammyjs/i18n';
 import { sequentialize } from '@grammyjs/runner';
 import { Bot, Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
+import { TELEGRAM_API_ROOT_DEFAULT } from '../config.ts';
 import type { InFlight } from '../in-flight.ts';
 import type { BotContext, BotDeps, UpdateState } from './context.ts';
+import { adminFeature } from './features/admin.ts';
 import { balanceFeature } from './features/balance.ts';
+import { generateFeature } from './features/generate.ts';
 import { helpFeature } from './features/help.ts';
+import { historyFeature } from './features/history.ts';
 import { languageFeature } from './features/language.ts';
 import { paymentsFeature } from './features/payments.ts';
+import { protocolFeature } from './features/protocol.ts';
 import { startFeature } from './features/start.ts';
 import { unhandledFeature } from './features/unhandled.ts';
 import { createErrorHandler, type ErrorHandler } from './handlers/error.ts';
@@ -18,6 +23,7 @@ import { loadUser } from './middlewares/load-user.ts';
 import { updateTracing } from './middlewares/update-tracing.ts';
 import { apiAttemptsTransformer } from './transformers/api-attempts.ts';
 import { apiTracingTransformer } from './transformers/api-tracing.ts';
+import { traceHeadersFetch } from './transformers/trace-headers-fetch.ts';
 
 export interface CreateBotOptions {
   /** Skips getMe at start-up (tests). */
@@ -48,7 +54,12 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     ContextConstructor: AppContext as unknown as new (
       ...args: ConstructorParameters<typeof Context>
     ) => BotContext,
-    client: { apiRoot: deps.config.telegramApiRoot },
+    client: {
+      apiRoot: deps.config.telegramApiRoot,
+      // traceparent + update id for a local Bot API server or the sandbox's fake; Telegram's own
+      // servers do nothing with them, so our trace context stays ours.
+      ...(deps.config.telegramApiRoot === TELEGRAM_API_ROOT_DEFAULT ? {} : { fetch: traceHeadersFetch() }),
+    },
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
 
@@ -73,8 +84,12 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     startFeature,
     helpFeature,
     languageFeature,
+    generateFeature,
+    protocolFeature,
+    historyFeature,
     balanceFeature,
     paymentsFeature,
+    adminFeature,
     unhandledFeature,
   ]) {
     core.errorBoundary(handleError).use(feature);

@@ -10,11 +10,13 @@ export interface HttpServerOptions {
     readonly path: string;
     readonly handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   };
+  /** Further POST routes by path (e.g. KIE callbacks). */
+  readonly posts?: Readonly<Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>>;
 }
 
-/** GET /healthz (the process is alive), GET /readyz (it can take work) and, in webhook mode, POST <path>. */
+/** GET /healthz (the process is alive), GET /readyz (it can take work), in webhook mode POST <path>, and `posts`. */
 export function createHttpServer(options: HttpServerOptions): Server {
-  const { logger, isReady, webhook } = options;
+  const { logger, isReady, webhook, posts = {} } = options;
   return createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const route = async () => {
@@ -26,6 +28,11 @@ export function createHttpServer(options: HttpServerOptions): Server {
       if (webhook && path === webhook.path) {
         if (req.method !== 'POST') return json(res, 405, { error: 'POST only' });
         return webhook.handle(req, res);
+      }
+      const post = Object.hasOwn(posts, path) ? posts[path] : undefined;
+      if (post) {
+        if (req.method !== 'POST') return json(res, 405, { error: 'POST only' });
+        return post(req, res);
       }
       return json(res, 404, { error: 'not found' });
     };

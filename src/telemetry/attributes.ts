@@ -81,5 +81,91 @@ export const ATTR_KIE_OPERATION = 'kie.operation';
 export const ATTR_KIE_CODE = 'kie.code';
 export const ATTR_BOT_GENERATION_ID = 'bot.generation.id';
 export const METRIC_KIE_QUEUE_WAIT = 'kie.queue.wait';
+/** One per recordInfo / Suno record-info call: `kie.model`, `kie.task.state` (when answered), `outcome`. */
+export const METRIC_KIE_POLLS = 'kie.polls';
+/** One per failed KIE HTTP exchange (retried ones included): `kie.operation`, `kie.api`, `error.type`. */
+export const METRIC_KIE_API_ERRORS = 'kie.api.errors';
+/** Which KIE API a call went to: `market` (jobs), `suno` (own endpoints) or `file` (the upload host). */
+export const ATTR_KIE_API = 'kie.api';
+/** Suno's raw record-info `status` (PENDING, TEXT_SUCCESS…), next to the normalised `kie.task.state`. */
+export const ATTR_KIE_SUNO_STATUS = 'kie.suno.status';
+/** A user file handed to KIE's upload host (kie-api.md §1); sizes only, never the content or its URL. */
+export const SPAN_KIE_FILE_UPLOAD = 'kie.file.upload';
+export const ATTR_KIE_FILE_MIME_TYPE = 'kie.file.mime_type';
+export { ATTR_FILE_SIZE, ATTR_HTTP_REQUEST_BODY_SIZE } from '@opentelemetry/semantic-conventions/incubating';
+export const METRIC_KIE_TASKS = 'kie.tasks';
+export const METRIC_KIE_TASK_DURATION = 'kie.task.duration';
+export const METRIC_KIE_TASKS_IN_FLIGHT = 'kie.tasks.in_flight';
+export const ATTR_BOT_GENERATION_STATUS = 'bot.generation.status';
+export const ATTR_BOT_GENERATION_PRICE = 'bot.generation.price';
+export const ATTR_BOT_MODEL_ID = 'bot.model.id';
+/** DRY_RUN=true: KIE was not called and nothing was charged. */
+export const ATTR_BOT_DRY_RUN = 'bot.dry_run';
+/** One delivery of a result to Telegram (by URL, then by upload). */
+export const SPAN_GENERATION_DELIVER = 'bot.generation.deliver';
+export const ATTR_BOT_DELIVERY_METHOD = 'bot.delivery.method';
+// Log fields of the generation flow (Loki queries them).
+export const LOG_MODEL_ID = 'model_id';
+export const LOG_TASK_ID = 'task_id';
+export const LOG_GENERATION_ID = 'generation_id';
 /** One step of a durable generation (create, poll, refund), a child of the confirming update's trace. */
 export const SPAN_GENERATION_STEP = 'bot.generation.step';
+
+// Admin commands (ADMIN_IDS only): one span per action, `bot.admin.{action}`; free text never goes here.
+export const SPAN_ADMIN_PREFIX = 'bot.admin';
+/** `totals`, `user`, `adjust`, `recheck` or `list`. */
+export const ATTR_BOT_ADMIN_ACTION = 'bot.admin.action';
+/** The admin's Telegram id; `enduser.id` is the user the action concerns. */
+export const ATTR_BOT_ADMIN_ID = 'bot.admin.id';
+/** Re-check: whether the generation was made due so the worker polls it at once. */
+export const ATTR_BOT_ADMIN_MADE_DUE = 'bot.admin.made_due';
+export const LOG_ADMIN_ID = 'admin_id';
+
+export { ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT } from '@opentelemetry/semantic-conventions';
+// LLM calls (OpenTelemetry GenAI conventions; the gen_ai.* keys are imported where semconv has them).
+export {
+  ATTR_GEN_AI_INPUT_MESSAGES,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_OUTPUT_MESSAGES,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MAX_TOKENS,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
+  ATTR_GEN_AI_RESPONSE_ID,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_TOKEN_TYPE,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  GEN_AI_OPERATION_NAME_VALUE_CHAT,
+  GEN_AI_TOKEN_TYPE_VALUE_INPUT,
+  GEN_AI_TOKEN_TYPE_VALUE_OUTPUT,
+  METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
+  METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
+} from '@opentelemetry/semantic-conventions/incubating';
+/** Provider credits a call cost (`usage.cost`); GenAI conventions have no key for it. */
+export const ATTR_LLM_COST = 'llm.cost';
+/** The upstream that served an OpenRouter call (response `provider`). */
+export const ATTR_LLM_UPSTREAM_PROVIDER = 'llm.upstream_provider';
+/** HTTP attempts one logical call took (retries included). */
+export const ATTR_LLM_ATTEMPTS = 'llm.attempts';
+/** Event on a chat span whose caller aborted it in flight (not an error: the status stays UNSET). */
+export const EVENT_LLM_ABORTED = 'aborted';
+/** Why the caller aborted: the error.type of the failure that stopped the job, or `shutdown`. */
+export const ATTR_LLM_ABORT_REASON = 'llm.abort.reason';
+/** Provider credits spent, by model: not a semconv metric yet, named in the gen_ai.client family. */
+export const METRIC_GEN_AI_CLIENT_COST = 'gen_ai.client.cost';
+
+// Protocol jobs: one `protocol.job` span, a `chat {model}` child per segment and one for the synthesis.
+export const SPAN_PROTOCOL_JOB = 'protocol.job';
+export const ATTR_PROTOCOL_JOB_ID = 'protocol.job.id';
+export const ATTR_PROTOCOL_SEGMENTS = 'protocol.segments';
+export const ATTR_PROTOCOL_CONCURRENCY = 'protocol.concurrency';
+/** The segment a chat span processed; -1 for the synthesis. */
+export const ATTR_PROTOCOL_SEGMENT_INDEX = 'protocol.segment.index';
+/** Why a job run stopped before its end: the error.type of the failure that stopped it, or `shutdown`. */
+export const ATTR_PROTOCOL_ABORT_REASON = 'protocol.abort.reason';
+/** How many times the job was resumed after a restart (0 on its first run). */
+export const ATTR_PROTOCOL_RESUMES = 'protocol.resumes';
+export const METRIC_PROTOCOL_JOBS = 'protocol.jobs';
+export const METRIC_PROTOCOL_SEGMENTS = 'protocol.segments';
+export const LOG_JOB_ID = 'job_id';

@@ -40,6 +40,9 @@ let current: Telemetry | undefined;
 /** Paths of Bot API calls and file downloads: /bot<token>/<method>, /file/bot<token>/<path>. */
 const BOT_API_PATH = /^\/(file\/)?bot\d+:/;
 
+/** Files and API of the web chat the sandbox's Telegram fake serves (a webhook could be at `/`). */
+const SANDBOX_WEB_CHAT_PATH = /^\/(web|chat\/api)\//;
+
 /** Longest time shutdown waits for the last export. */
 const SHUTDOWN_FLUSH_TIMEOUT_MS = 3_000;
 
@@ -110,7 +113,14 @@ export function startTelemetry(options: TelemetryOptions = {}): Telemetry {
         '@opentelemetry/instrumentation-dns': { enabled: false },
         '@opentelemetry/instrumentation-net': { enabled: false },
         '@opentelemetry/instrumentation-http': {
-          ignoreIncomingRequestHook: (req) => req.url === '/healthz' || req.url === '/readyz',
+          // Health probes; and a Telegram fake in this process (the sandbox's, tests'): its Bot API
+          // and web chat are not the bot's work, and the bot's traceparent would pull its server
+          // spans into the bot's traces as duplicates of the telegram.api spans.
+          ignoreIncomingRequestHook: (req) =>
+            req.url === '/healthz' ||
+            req.url === '/readyz' ||
+            BOT_API_PATH.test(req.url ?? '') ||
+            SANDBOX_WEB_CHAT_PATH.test(req.url ?? ''),
           // Bot API calls already have a CLIENT span (telegram.api …) with Telegram's verdict; an
           // http span under each doubled the tracing cost (npm run bench) and sent our traceparent to
           // Telegram. KIE and LLM calls go through undici and keep their spans.

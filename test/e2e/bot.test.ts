@@ -44,7 +44,13 @@ describe(`bot end to end through the Telegram fake (${DATABASE_KIND})`, () => {
     await user.sendCommand('/start');
     const reply = await user.waitForMessage();
     assert.match(reply.text ?? '', /^Hi, Ada!/);
-    assert.deepEqual(buttonTexts(reply.replyMarkup), ['💰 Balance and top-up', '❓ Help', '🌐 Language']);
+    assert.deepEqual(buttonTexts(reply.replyMarkup), [
+      '🎨 Generate',
+      '📝 Protocol from a text',
+      '💰 Balance and top-up',
+      '❓ Help',
+      '🌐 Language',
+    ]);
     const menus = h.fake.calls(TEST_TOKEN).filter((c) => c.method === 'setMyCommands');
     assert.deepEqual(
       menus.map((c) => c.payload.language_code ?? 'default'),

@@ -32,18 +32,28 @@ describe('npm run sandbox', () => {
     const { sandbox, env } = await start();
     const health = await fetch(`http://127.0.0.1:${env.PORT}/healthz`);
     assert.equal(health.status, 200);
+    // The web chat is served by the Telegram fake, at the address printed.
+    const webChat = `http://127.0.0.1:${env.SANDBOX_TELEGRAM_PORT}/`;
+    assert.ok(sandbox.output().includes(`Web chat: ${webChat}`), sandbox.output());
+    assert.match(await (await fetch(webChat)).text(), /<title>Sandbox web chat<\/title>/);
     const getMe = await fetch(
       `http://127.0.0.1:${env.SANDBOX_TELEGRAM_PORT}/bot1000000001:SANDBOX-local-token-not-a-secret-000000/getMe`,
     );
     assert.equal(((await getMe.json()) as { ok: boolean }).ok, true);
 
+    // Buttons are numbered in order; the menu grows with the features, so numbers are read, not assumed.
+    const buttonNumber = (label: RegExp): string => {
+      const numbers = [...sandbox.output().matchAll(new RegExp(`\\[(\\d+)\\] ${label.source}`, 'g'))];
+      assert.ok(numbers.length > 0, `no button ${label} in:\n${sandbox.output()}`);
+      return numbers.at(-1)?.[1] as string;
+    };
     sandbox.child.stdin?.write('/start\n');
     await sandbox.waitFor(
-      /Hi, You! 👋[\s\S]*\[1\] 💰 Balance and top-up\n\s+\[2\] ❓ Help\s+\[3\] 🌐 Language/,
+      /Hi, You! 👋[\s\S]*\[1\] 🎨 Generate[\s\S]*💰 Balance and top-up[\s\S]*❓ Help\s+\[\d+\] 🌐 Language/,
     );
-    sandbox.child.stdin?.write(':press 3\n');
-    await sandbox.waitFor(/message \d+ edited\nChoose your language:/);
-    sandbox.child.stdin?.write(':press 5\n');
+    sandbox.child.stdin?.write(`:press ${buttonNumber(/🌐 Language/)}\n`);
+    await sandbox.waitFor(/message \d+ edited\nChoose your language:[\s\S]*Русский/);
+    sandbox.child.stdin?.write(`:press ${buttonNumber(/[^\n[]*Русский/)}\n`);
     await sandbox.waitFor(/Язык переключён на русский/);
     sandbox.child.stdin?.write(':quit\n');
     assert.equal(await sandbox.stop(), 0);

@@ -1,19 +1,23 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createKieFake } from '../../src/fakes/kie/index.ts';
+import { createLlmFake } from '../../src/fakes/llm/index.ts';
 import { createTelegramFake } from '../../src/fakes/telegram/index.ts';
 import { TEST_TOKEN } from '../support/bot-harness.ts';
 import { startTestBot } from '../support/bot-process.ts';
+import { FAST, KIE_TEST_KEY, openConfirmation } from '../support/generation-e2e.ts';
 import { fastExportEnv, type OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver.ts';
 import { type InstrumentKind, type InstrumentSpec, prometheusName, storedNames } from './known-names.ts';
 import { assertQueriedNamesEmitted, emptyNames, queriedNames, type TelemetryNames } from './queried-names.ts';
 
 /**
  * The names dashboards and alerts query, checked against what a real bot process exports over
- * OTLP, so dashboards cannot drift from the code. Features that do not exist yet (generations,
- * protocols: `kie.*`, `protocol.*`, `gen_ai.*`) are listed as pending rather than failing; once
- * their code emits the names, remove them from PENDING.
+ * OTLP, so dashboards cannot drift from the code. Names of a feature not built yet can be listed
+ * in PENDING rather than fail; none are today (generations and protocols both run below).
  */
-const PENDING = /^(span\.|resource\.)?(kie|protocol|gen_ai)[._]|^(model_id|task_id|generation_id|job_id)$/;
+const PENDING: readonly RegExp[] = [];
+/** A distinctive LLM key, so the secret scan below can look for it. */
+const LLM_TEST_KEY = 'sk-or-v1-stack-names-9a8b7c6d5e';
 
 type Kv = { key: string; value: unknown };
 type OtlpMetric = {
@@ -66,14 +70,29 @@ function keysOf(receiver: OtlpReceiver, signal: 'traces' | 'logs') {
 
 describe('dashboards and alerts query only names a running bot exports', () => {
   const fake = createTelegramFake({ rateLimits: false, defaultToken: TEST_TOKEN });
+  const kie = createKieFake({ apiKey: KIE_TEST_KEY, rateLimits: false });
+  const llm = createLlmFake({ apiKey: LLM_TEST_KEY, latencyMs: 20 });
   let receiver: OtlpReceiver;
   let emitted: TelemetryNames = emptyNames();
   let dispose: () => Promise<void> = async () => {};
 
   before(async () => {
     await fake.start();
+    await kie.start();
+    await llm.start();
     receiver = await startOtlpReceiver();
-    const bot = await startTestBot(fake.apiRoot, fastExportEnv(receiver));
+    const bot = await startTestBot(fake.apiRoot, {
+      ...fastExportEnv(receiver),
+      KIE_API_KEY: KIE_TEST_KEY,
+      KIE_BASE_URL: kie.baseUrl,
+      KIE_UPLOAD_BASE_URL: kie.baseUrl,
+      GENERATION_POLL_MS: '50',
+      GENERATION_STATUS_INTERVAL_MS: '0',
+      LLM_API_KEY: LLM_TEST_KEY,
+      LLM_BASE_URL: llm.baseUrl,
+      PROTOCOL_SEGMENT_CHARS: '300',
+      PROTOCOL_MIN_CHARS: '500',
+    });
     dispose = bot.dispose;
     await bot.waitFor(/Bot started/);
     // Drive every path the dashboards watch today: updates, a 429, an error, a Stars top-up.
@@ -87,6 +106,36 @@ describe('dashboards and alerts query only names a running bot exports', () => {
     const invoice = await user.waitForMessage((m) => m.invoice !== undefined);
     await user.pay(invoice.messageId);
     await user.waitForMessage((m) => /credits added/.test(m.text ?? ''));
+    // A generation delivered, one failed and refunded, one KIE 402 (the operator alert's error.type).
+    kie.script('google/nano-banana', { outcome: 'success', stateDurationsMs: FAST, times: 1 });
+    await openConfirmation(user, /Images/, /^Nano Banana ·/, 'a dashboard fox');
+    await user.pressButton({ text: /Confirm/ });
+    await user.waitForMessage((m) => m.media?.kind === 'photo', { timeoutMs: 15_000 });
+    kie.script('google/nano-banana', { outcome: 'fail', stateDurationsMs: FAST, times: 1 });
+    await openConfirmation(user, /Images/, /^Nano Banana ·/, 'a failing fox');
+    await user.pressButton({ text: /Confirm/ });
+    await user.waitForMessage((m) => /❌/.test(m.text ?? ''), { timeoutMs: 15_000 });
+    kie.failNext('createTask', 402, { times: 1 });
+    await openConfirmation(user, /Images/, /^Nano Banana ·/, 'an unpaid fox');
+    await user.pressButton({ text: /Confirm/ });
+    await user.waitForMessage((m) => /temporarily unavailable/.test(m.text ?? ''), { timeoutMs: 15_000 });
+    // A protocol delivered, then one stopped by an LLM 402 (gen_ai.* with error.type, protocol.*, job_id).
+    const paragraph = (n: number) =>
+      `Topic ${n} opened the meeting. The team decided to adopt option ${n}. Ann will prepare the budget for topic ${n}. Who signs off on topic ${n}?`;
+    const minutes = [1, 2, 3, 4].map(paragraph).join('\n\n');
+    const quoted = () => user.waitForMessage((m) => /→ \d+ parts/.test(m.text ?? ''));
+    await user.sendText(minutes);
+    await user.pressButton({ messageId: (await quoted()).messageId, text: /Confirm/ });
+    await user.waitForMessage((m) => /📋 Protocol/.test(m.text ?? ''), { timeoutMs: 15_000 });
+    llm.inject({ kind: 'status', status: 402 });
+    await user.sendText(minutes);
+    await user.pressButton({ messageId: (await quoted()).messageId, text: /Confirm/ });
+    await user.waitForMessage(
+      (m) => /temporarily unavailable[\s\S]*credits were returned/.test(m.text ?? ''),
+      {
+        timeoutMs: 15_000,
+      },
+    );
     const gone = fake.user({ id: 7002, firstName: 'Gone' });
     fake.faults.inject({ method: 'sendMessage', chatId: 7002, kind: 'blocked', times: 1 });
     await gone.sendCommand('/start');
@@ -105,6 +154,8 @@ describe('dashboards and alerts query only names a running bot exports', () => {
   after(async () => {
     await dispose();
     await fake.stop();
+    await kie.stop();
+    await llm.stop();
     await receiver.close();
   });
 
@@ -113,7 +164,7 @@ describe('dashboards and alerts query only names a running bot exports', () => {
     const now: TelemetryNames = emptyNames();
     for (const key of ['metrics', 'labels', 'spanAttributes', 'logFields'] as const) {
       for (const name of queried[key]) {
-        if (!PENDING.test(name)) now[key].add(name);
+        if (!PENDING.some((re) => re.test(name))) now[key].add(name);
       }
     }
     assert.ok(now.metrics.size >= 5 && now.labels.size >= 5, 'the dashboards query core names');
@@ -132,5 +183,34 @@ describe('dashboards and alerts query only names a running bot exports', () => {
     }
     assert.ok(emitted.spanAttributes.has('span.bot.error.ref'));
     assert.ok(emitted.logFields.has('error_ref'));
+    for (const name of [
+      'kie_tasks_total',
+      'kie_task_duration_seconds_bucket',
+      'kie_polls_total',
+      'kie_tasks_in_flight',
+    ]) {
+      assert.ok(emitted.metrics.has(name), `${name} exported`);
+    }
+    for (const field of ['generation_id', 'model_id', 'task_id', 'job_id'])
+      assert.ok(emitted.logFields.has(field), field);
+    for (const name of [
+      'protocol_jobs_total',
+      'protocol_segments_total',
+      'gen_ai_client_token_usage_sum',
+      'gen_ai_client_operation_duration_seconds_count',
+      'gen_ai_client_cost_total',
+    ]) {
+      assert.ok(emitted.metrics.has(name), `${name} exported`);
+    }
+    assert.ok(emitted.spanAttributes.has('span.gen_ai.operation.name'));
+    assert.ok(emitted.spanAttributes.has('span.protocol.job.id'));
+  });
+
+  it('exported no secret: neither the bot token nor the KIE or LLM key, in any signal', () => {
+    const raw = receiver.raw();
+    assert.ok(raw.length > 10_000, 'the scan read real exports');
+    assert.ok(!raw.includes(KIE_TEST_KEY), 'KIE key');
+    assert.ok(!raw.includes(LLM_TEST_KEY), 'LLM key');
+    assert.ok(!raw.includes(TEST_TOKEN.split(':')[1] as string), 'bot token');
   });
 });

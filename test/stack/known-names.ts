@@ -47,7 +47,13 @@ export const INSTRUMENTS: InstrumentSpec[] = [
   { name: 'bot.errors', kind: 'counter', unit: '{error}', attributes: ['error.type', 'bot.feature'] },
   { name: 'kie.tasks', kind: 'counter', unit: '{task}', attributes: ['kie.model', 'outcome'] },
   { name: 'kie.task.duration', kind: 'histogram', unit: 's', attributes: ['kie.model', 'outcome'] },
-  { name: 'kie.polls', kind: 'counter', unit: '{poll}', attributes: ['kie.model', 'kie.task.state'] },
+  // `outcome` (ok / error) is an addition: a failed poll has no state.
+  {
+    name: 'kie.polls',
+    kind: 'counter',
+    unit: '{poll}',
+    attributes: ['kie.model', 'kie.task.state', 'outcome'],
+  },
   { name: 'kie.queue.wait', kind: 'histogram', unit: 's', attributes: ['kie.operation'] },
   { name: 'billing.credits', kind: 'counter', unit: '{credit}', attributes: ['billing.operation'] },
   {
@@ -72,6 +78,12 @@ export const INSTRUMENTS: InstrumentSpec[] = [
     attributes: ['gen_ai.request.model', 'gen_ai.provider.name'],
   },
   { name: 'kie.tasks.in_flight', kind: 'updowncounter', unit: '{task}', attributes: [] },
+  {
+    name: 'kie.api.errors',
+    kind: 'counter',
+    unit: '{error}',
+    attributes: ['kie.operation', 'kie.api', 'error.type'],
+  },
 ];
 
 /** Resource attributes Prometheus promotes to labels (otel/prometheus.yaml). */

@@ -2,8 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import type { AdminAlerts } from '../../src/services/admin/admin-alerts.ts';
+import type { AdminService } from '../../src/services/admin/index.ts';
+import type { DraftService } from '../../src/services/drafts/draft.service.ts';
 import { assertSpan, childrenOf, findSpan } from '../support/assert-span.ts';
 import { setupTestTelemetry } from '../support/otel.ts';
+import { unused } from '../support/unused.ts';
 
 // Telemetry first, then the app: pg, http and winston must load after the instrumentations.
 const otel = await setupTestTelemetry();
@@ -63,6 +67,13 @@ describe(`telemetry of updates and Bot API calls (${DATABASE_KIND})`, () => {
         metrics: createBotMetrics(),
         billing: createBillingService(handle.db),
         packs: [],
+        alerts: unused<AdminAlerts>('alerts'),
+        catalog: { models: [], packs: [] },
+        generations: undefined,
+        drafts: unused<DraftService>('drafts'),
+        admin: unused<AdminService>('admin'),
+        // No LLM configured: the protocol feature steps aside.
+        protocols: undefined,
       },
       { botInfo: BOT_INFO, maxRetryDelaySeconds: 5, maxApiAttempts },
     ).bot;

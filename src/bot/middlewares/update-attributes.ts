@@ -12,7 +12,17 @@ import {
 } from '../../telemetry/attributes.ts';
 
 /** Commands the bot knows; any other `/word` is recorded as `_unknown` so user text never reaches a span. */
-export const KNOWN_COMMANDS = new Set(['start', 'balance', 'help', 'language']);
+export const KNOWN_COMMANDS = new Set([
+  'start',
+  'generate',
+  'history',
+  'cancel',
+  'balance',
+  'help',
+  'language',
+]);
+/** Commands only ADMIN_IDS can use: recorded by name, but never in the menu everyone sees. */
+export const ADMIN_COMMANDS = new Set(['admin']);
 
 /** The update's kind: the one key besides update_id (message, callback_query, …). */
 export function updateTypeOf(update: Update): string {
@@ -56,7 +66,7 @@ function commandOf(text: string | undefined): string | undefined {
   const match = text?.match(/^\/([A-Za-z0-9_]{1,32})(@\w+)?(\s|$)/);
   if (!match?.[1]) return undefined;
   const name = match[1].toLowerCase();
-  return KNOWN_COMMANDS.has(name) ? name : '_unknown';
+  return KNOWN_COMMANDS.has(name) || ADMIN_COMMANDS.has(name) ? name : '_unknown';
 }
 
 /** Callback data is `<action>:<args>`; only the action is recorded. */

@@ -1,278 +1,259 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { type Attributes, type Histogram, metrics, type Span, SpanKind } from '@opentelemetry/api';
-import { Pool } from 'undici';
-import { AppError } from '../../errors/app-error.ts';
+import type { Attributes, Span } from '@opentelemetry/api';
+import { KIE_UPLOAD_BASE_URL_DEFAULT } from '../../config.ts';
 import {
   ATTR_BOT_GENERATION_ID,
   ATTR_ENDUSER_ID,
-  ATTR_ERROR_TYPE,
-  ATTR_KIE_CODE,
+  ATTR_FILE_SIZE,
+  ATTR_HTTP_REQUEST_BODY_SIZE,
+  ATTR_KIE_API,
+  ATTR_KIE_FILE_MIME_TYPE,
   ATTR_KIE_MODEL,
-  ATTR_KIE_OPERATION,
   ATTR_KIE_POLL_ATTEMPT,
-  ATTR_KIE_QUEUE_WAIT_MS,
+  ATTR_KIE_SUNO_STATUS,
   ATTR_KIE_TASK_ID,
   ATTR_KIE_TASK_STATE,
-  INSTRUMENTATION_SCOPE,
-  METRIC_KIE_QUEUE_WAIT,
+  SPAN_KIE_FILE_UPLOAD,
   SPAN_KIE_TASK_CREATE,
   SPAN_KIE_TASK_POLL,
 } from '../../telemetry/attributes.ts';
 import { registerSecret } from '../../telemetry/redact.ts';
-import { getTracer, markSpanError } from '../../telemetry/tracing.ts';
-import { KieApiError, type KieEndpoint, KieHttpError, toKieApiError, toKieHttpError } from './errors.ts';
+import { type KieEndpoint, KieHttpError } from './errors.ts';
+import { createKieClientMetrics, type KieApiName } from './kie-client-metrics.ts';
+import { createKieHttp, type KieCall } from './kie-http.ts';
+import { inKieSpan } from './kie-span.ts';
+import { encodeMultipart } from './multipart-body.ts';
+import { parseSunoTaskInfo } from './parse-suno-task-info.ts';
 import { parseCredits, parseTaskInfo } from './parse-task-info.ts';
 import { RateLimiter } from './rate-limiter.ts';
-import { type RetryPolicy, resolveRetryPolicy, retryDelayMs } from './retry-policy.ts';
-import type { KieClient, KieClientOptions } from './types.ts';
+import { isRecord, str } from './read-fields.ts';
+import { resolveRetryPolicy } from './retry-policy.ts';
+import { SUNO_PLACEHOLDER_CALLBACK_URL } from './suno-placeholder-callback.ts';
+import type { KieClient, KieClientOptions, KieCreateContext, KiePollContext, KieTaskInfo } from './types.ts';
+import { safeMimeType, uploadFileName } from './upload-file-name.ts';
 import { KIE_USER_AGENT } from './user-agent.ts';
 
-type Operation = 'create' | 'poll' | 'credit';
+const DEFAULT_UPLOAD_PATH = 'tg-genbot';
 
-interface Call {
-  readonly operation: Operation;
-  readonly endpoint: KieEndpoint;
-  readonly method: 'GET' | 'POST';
-  readonly path: string;
-  readonly body?: unknown;
-  readonly signal: AbortSignal | undefined;
-  readonly onQueuePosition?: (position: number) => void;
-  /** Receives the total time spent waiting for the limiter, for the span. */
-  readonly span?: Span;
-}
-
-const MAX_BODY_EXCERPT = 120;
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Creates the KIE Market client (kie-api.md §2–§4, §6); create one per process and key. */
+/** Creates the KIE client (kie-api.md §1–§4, §6–§7); create one per process and key. */
 export function createKieClient(options: KieClientOptions): KieClient {
   if (!options.apiKey) throw new Error('createKieClient: apiKey is required (set KIE_API_KEY)');
   // Scrubbed from every log line and span from now on, whoever prints it.
   registerSecret(options.apiKey);
-  const base = new URL(options.baseUrl);
-  const prefix = base.pathname.replace(/\/+$/, '');
-  const pool = new Pool(base.origin, {
-    connectTimeout: options.timeoutMs,
-    headersTimeout: options.timeoutMs,
-    bodyTimeout: options.timeoutMs,
-    keepAliveTimeout: 30_000,
-  });
-  const headers = {
-    authorization: `Bearer ${options.apiKey}`,
-    'content-type': 'application/json',
-    accept: 'application/json',
-    'user-agent': options.userAgent ?? KIE_USER_AGENT,
-  };
+  registerSecret(options.callbackHmacKey);
   const createWindowMs = options.createWindowMs ?? 10_000;
   const pollWindowMs = options.pollWindowMs ?? 1000;
   const limiters = options.limiters ?? {
     create: new RateLimiter({ limit: options.createPer10s, windowMs: createWindowMs }),
     poll: new RateLimiter({ limit: options.pollsPerSecond, windowMs: pollWindowMs }),
   };
-  const policy: RetryPolicy = resolveRetryPolicy(options.retry);
-  const queueWait = createQueueWaitHistogram();
+  const metrics = createKieClientMetrics();
+  const http = createKieHttp({
+    baseUrl: options.baseUrl,
+    uploadBaseUrl: options.uploadBaseUrl ?? KIE_UPLOAD_BASE_URL_DEFAULT,
+    apiKey: options.apiKey,
+    timeoutMs: options.timeoutMs,
+    userAgent: options.userAgent ?? KIE_USER_AGENT,
+    policy: resolveRetryPolicy(options.retry),
+    limiters: { ...limiters, createWindowMs, pollWindowMs },
+    metrics,
+  });
+  const uploadPath = options.uploadPath ?? DEFAULT_UPLOAD_PATH;
 
-  const recordWait = (operation: 'create' | 'poll', ms: number): void => {
-    try {
-      queueWait?.record(ms / 1000, { [ATTR_KIE_OPERATION]: operation });
-    } catch {
-      // Telemetry never fails a generation.
-    }
-  };
-
-  /** One attempt: the HTTP exchange and the envelope check. Returns `data`. */
-  const attemptOnce = async (call: Call): Promise<unknown> => {
-    const idempotent = call.method === 'GET';
-    let status: number;
-    let text: string;
-    try {
-      const res = await pool.request({
-        method: call.method,
-        path: `${prefix}${call.path}`,
-        headers,
-        ...(call.body !== undefined && { body: JSON.stringify(call.body) }),
-        ...(call.signal && { signal: call.signal }),
+  /** createTask and Suno generate: one kie.task.create span, the create limiter, never resent once sent. */
+  const create = (
+    api: 'market' | 'suno',
+    model: string,
+    call: Pick<KieCall, 'endpoint' | 'path' | 'json'>,
+    ctx: KieCreateContext,
+  ): Promise<{ taskId: string }> => {
+    const attributes: Attributes = {
+      [ATTR_KIE_MODEL]: model,
+      [ATTR_KIE_API]: api,
+      ...(ctx.generationId !== undefined && { [ATTR_BOT_GENERATION_ID]: ctx.generationId }),
+      ...(ctx.userId !== undefined && { [ATTR_ENDUSER_ID]: String(ctx.userId) }),
+    };
+    return inKieSpan(SPAN_KIE_TASK_CREATE, attributes, ctx.signal, async (span) => {
+      const data = await http.send({
+        ...call,
+        operation: 'create',
+        api,
+        method: 'POST',
+        idempotent: false,
+        signal: ctx.signal,
+        ...(ctx.onQueuePosition && { onQueuePosition: ctx.onQueuePosition }),
+        span,
       });
-      status = res.statusCode;
-      text = await res.body.text();
-    } catch (error) {
-      if (call.signal?.aborted) throw error;
-      throw toKieHttpError(call.endpoint, error, idempotent);
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
-    // Not KIE's envelope: e.g. Cloudflare's bare 403 "error code: 1010" (§9 row 14).
-    if (!isRecord(body) || typeof body.code !== 'number') {
-      throw new KieHttpError('kie.bad_response', call.endpoint, {
-        sent: true,
-        idempotent,
-        httpStatus: status,
-        bodyExcerpt: text.slice(0, MAX_BODY_EXCERPT),
-      });
-    }
-    // Failure when either the HTTP status or the body code says so (§9 row 2).
-    if (status < 200 || status > 299 || body.code !== 200) throw toKieApiError(call.endpoint, status, body);
-    return body.data;
-  };
-
-  /** Attempts until success or the retry table says stop; every attempt goes through the limiter. */
-  const send = async (call: Call): Promise<unknown> => {
-    const limiter =
-      call.operation === 'create' ? limiters.create : call.operation === 'poll' ? limiters.poll : undefined;
-    const windowMs = call.operation === 'create' ? createWindowMs : pollWindowMs;
-    let waitedMs = 0;
-    for (let attempt = 1; ; attempt += 1) {
-      let release: (() => void) | undefined;
-      if (limiter && (call.operation === 'create' || call.operation === 'poll')) {
-        const queuedAt = Date.now();
-        release = await limiter.acquire(call.signal, call.onQueuePosition);
-        const waited = Date.now() - queuedAt;
-        waitedMs += waited;
-        recordWait(call.operation, waited);
-        call.span?.setAttribute(ATTR_KIE_QUEUE_WAIT_MS, waitedMs);
-      }
-      try {
-        return await attemptOnce(call);
-      } catch (error) {
-        if (call.signal?.aborted) throw error;
-        const delay = retryDelayMs(error, attempt, policy, windowMs);
-        if (delay === undefined) throw error;
-        // Free the slot before backing off: a sleeping retry must not hold up the queue.
-        release?.();
-        call.span?.addEvent('retry', { attempt, delay_ms: delay, [ATTR_ERROR_TYPE]: errorType(error) });
-        await sleep(delay, undefined, call.signal ? { signal: call.signal } : undefined);
-      } finally {
-        release?.();
-      }
-    }
-  };
-
-  return {
-    createTask(request, ctx = {}) {
-      const attributes: Attributes = {
-        [ATTR_KIE_MODEL]: request.model,
-        ...(ctx.generationId !== undefined && { [ATTR_BOT_GENERATION_ID]: ctx.generationId }),
-        ...(ctx.userId !== undefined && { [ATTR_ENDUSER_ID]: String(ctx.userId) }),
-      };
-      return inSpan(SPAN_KIE_TASK_CREATE, attributes, ctx.signal, async (span) => {
-        const data = await send({
-          operation: 'create',
-          endpoint: 'createTask',
-          method: 'POST',
-          path: '/api/v1/jobs/createTask',
-          body: {
-            model: request.model,
-            input: request.input,
-            ...(request.callBackUrl && { callBackUrl: request.callBackUrl }),
-          },
-          signal: ctx.signal,
-          ...(ctx.onQueuePosition && { onQueuePosition: ctx.onQueuePosition }),
-          span,
+      const taskId = isRecord(data) ? str(data.taskId) : undefined;
+      if (taskId === undefined) {
+        // Code 200 without a task id: a task may exist anyway, so this is never retried.
+        throw new KieHttpError('kie.bad_response', call.endpoint, {
+          sent: true,
+          idempotent: false,
+          httpStatus: 200,
         });
-        const taskId = isRecord(data) ? data.taskId : undefined;
-        if (typeof taskId !== 'string' || taskId === '') {
-          // Code 200 without a task id: a task may exist anyway, so this is never retried.
-          throw new KieHttpError('kie.bad_response', 'createTask', {
-            sent: true,
-            idempotent: false,
-            httpStatus: 200,
-          });
-        }
-        span.setAttribute(ATTR_KIE_TASK_ID, taskId);
-        return { taskId };
-      });
-    },
+      }
+      span.setAttribute(ATTR_KIE_TASK_ID, taskId);
+      return { taskId };
+    });
+  };
 
-    recordInfo(taskId, ctx = {}) {
-      const attributes: Attributes = {
-        [ATTR_KIE_TASK_ID]: taskId,
-        ...(ctx.attempt !== undefined && { [ATTR_KIE_POLL_ATTEMPT]: ctx.attempt }),
-        ...(ctx.model !== undefined && { [ATTR_KIE_MODEL]: ctx.model }),
-      };
-      return inSpan(SPAN_KIE_TASK_POLL, attributes, ctx.signal, async (span) => {
-        const data = await send({
+  /** recordInfo and Suno record-info: one kie.task.poll span and one kie.polls count per call. */
+  const poll = (
+    api: 'market' | 'suno',
+    endpoint: KieEndpoint,
+    path: string,
+    taskId: string,
+    ctx: KiePollContext,
+    parse: (data: Record<string, unknown>) => KieTaskInfo,
+  ): Promise<KieTaskInfo> => {
+    const attributes: Attributes = {
+      [ATTR_KIE_TASK_ID]: taskId,
+      [ATTR_KIE_API]: api,
+      ...(ctx.attempt !== undefined && { [ATTR_KIE_POLL_ATTEMPT]: ctx.attempt }),
+      ...(ctx.model !== undefined && { [ATTR_KIE_MODEL]: ctx.model }),
+    };
+    return inKieSpan(SPAN_KIE_TASK_POLL, attributes, ctx.signal, async (span: Span) => {
+      let info: KieTaskInfo;
+      try {
+        const data = await http.send({
           operation: 'poll',
-          endpoint: 'recordInfo',
+          api,
+          endpoint,
           method: 'GET',
-          path: `/api/v1/jobs/recordInfo?taskId=${encodeURIComponent(taskId)}`,
+          path,
+          idempotent: true,
           signal: ctx.signal,
           span,
         });
         if (!isRecord(data)) {
-          throw new KieHttpError('kie.bad_response', 'recordInfo', {
+          throw new KieHttpError('kie.bad_response', endpoint, {
             sent: true,
             idempotent: true,
             httpStatus: 200,
           });
         }
-        const info = parseTaskInfo(data, taskId);
-        // Unknown states are reported as-is; the caller keeps polling until its deadline (§9 row 4).
-        span.setAttribute(ATTR_KIE_TASK_STATE, info.state);
-        if (info.model) span.setAttribute(ATTR_KIE_MODEL, info.model);
-        return info;
+        info = parse(data);
+      } catch (error) {
+        if (!ctx.signal?.aborted) metrics.poll(ctx.model ?? 'unknown', undefined, 'error');
+        throw error;
+      }
+      // Unknown states are reported as-is; the caller keeps polling until its deadline (§9 row 4).
+      span.setAttribute(ATTR_KIE_TASK_STATE, info.state);
+      if (info.sunoStatus) span.setAttribute(ATTR_KIE_SUNO_STATUS, info.sunoStatus);
+      if (info.model) span.setAttribute(ATTR_KIE_MODEL, info.model);
+      metrics.poll(ctx.model ?? (info.model || 'unknown'), info.state, 'ok');
+      return info;
+    });
+  };
+
+  return {
+    createTask(request, ctx = {}) {
+      return create(
+        'market',
+        request.model,
+        {
+          endpoint: 'createTask',
+          path: '/api/v1/jobs/createTask',
+          json: {
+            model: request.model,
+            input: request.input,
+            ...(request.callBackUrl && { callBackUrl: request.callBackUrl }),
+          },
+        },
+        ctx,
+      );
+    },
+
+    recordInfo(taskId, ctx = {}) {
+      const path = `/api/v1/jobs/recordInfo?taskId=${encodeURIComponent(taskId)}`;
+      return poll('market', 'recordInfo', path, taskId, ctx, (data) => parseTaskInfo(data, taskId));
+    },
+
+    createMusicTask(request, ctx = {}) {
+      const { input } = request;
+      return create(
+        'suno',
+        request.model,
+        {
+          endpoint: 'generate',
+          path: '/api/v1/generate',
+          json: {
+            ...input,
+            // Non-custom mode: Suno writes lyrics and style from the prompt alone (§7).
+            customMode: typeof input.customMode === 'boolean' ? input.customMode : false,
+            instrumental: typeof input.instrumental === 'boolean' ? input.instrumental : false,
+            model: request.model,
+            callBackUrl: request.callBackUrl ?? SUNO_PLACEHOLDER_CALLBACK_URL,
+          },
+        },
+        ctx,
+      );
+    },
+
+    musicRecordInfo(taskId, ctx = {}) {
+      const path = `/api/v1/generate/record-info?taskId=${encodeURIComponent(taskId)}`;
+      return poll('suno', 'generateRecordInfo', path, taskId, ctx, (data) =>
+        parseSunoTaskInfo(data, taskId, ctx.model),
+      );
+    },
+
+    uploadFile(bytes, upload) {
+      const mimeType = safeMimeType(upload.mimeType);
+      const api: KieApiName = 'file';
+      const attributes: Attributes = {
+        [ATTR_KIE_API]: api,
+        [ATTR_FILE_SIZE]: bytes.byteLength,
+        [ATTR_KIE_FILE_MIME_TYPE]: mimeType,
+        ...(upload.generationId !== undefined && { [ATTR_BOT_GENERATION_ID]: upload.generationId }),
+        ...(upload.userId !== undefined && { [ATTR_ENDUSER_ID]: String(upload.userId) }),
+      };
+      return inKieSpan(SPAN_KIE_FILE_UPLOAD, attributes, upload.signal, async (span) => {
+        // One name for every attempt: a resend overwrites the same file, so retrying is safe.
+        const fileName = uploadFileName(upload.fileName);
+        const multipart = encodeMultipart(
+          { uploadPath, fileName },
+          { field: 'file', fileName, mimeType, bytes },
+        );
+        span.setAttribute(ATTR_HTTP_REQUEST_BODY_SIZE, multipart.body.byteLength);
+        const data = await http.send({
+          operation: 'upload',
+          api,
+          endpoint: 'fileUpload',
+          method: 'POST',
+          path: '/api/file-stream-upload',
+          multipart,
+          idempotent: true,
+          signal: upload.signal,
+          span,
+        });
+        // docs.kie.ai answers `downloadUrl`; an older quick-start shows `fileUrl` as well.
+        const url = isRecord(data) ? (str(data.downloadUrl) ?? str(data.fileUrl)) : undefined;
+        if (url === undefined || !/^https?:\/\//i.test(url)) {
+          throw new KieHttpError('kie.bad_response', 'fileUpload', {
+            sent: true,
+            idempotent: false,
+            httpStatus: 200,
+          });
+        }
+        return { url };
       });
     },
 
     async credits(signal) {
-      const data = await send({
+      const data = await http.send({
         operation: 'credit',
+        api: 'market',
         endpoint: 'credit',
         method: 'GET',
         path: '/api/v1/chat/credit',
+        idempotent: true,
         signal,
       });
       return parseCredits(data);
     },
 
-    async close() {
-      await pool.close();
+    close() {
+      return http.close();
     },
   };
-}
-
-/** error.type: the AppError code, else the class name (never the message). */
-function errorType(error: unknown): string {
-  if (error instanceof AppError) return error.code;
-  return error instanceof Error ? error.name : '_OTHER';
-}
-
-/** A CLIENT span that is active while fn runs, so undici's own spans become its children. */
-function inSpan<T>(
-  name: string,
-  attributes: Attributes,
-  signal: AbortSignal | undefined,
-  fn: (span: Span) => Promise<T>,
-): Promise<T> {
-  return getTracer().startActiveSpan(name, { kind: SpanKind.CLIENT, attributes }, async (span) => {
-    try {
-      return await fn(span);
-    } catch (error) {
-      // An abort is the caller's decision, not a failure (STYLE.md §6).
-      if (!signal?.aborted) {
-        const extra = error instanceof KieApiError ? { [ATTR_KIE_CODE]: error.kieCode } : undefined;
-        markSpanError(span, error, errorType(error), extra);
-      }
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
-}
-
-function createQueueWaitHistogram(): Histogram | undefined {
-  try {
-    return metrics.getMeter(INSTRUMENTATION_SCOPE).createHistogram(METRIC_KIE_QUEUE_WAIT, {
-      unit: 's',
-      description: 'Time a KIE call waited for the client-side rate limiter',
-      advice: { explicitBucketBoundaries: [0, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60] },
-    });
-  } catch {
-    return undefined;
-  }
 }

@@ -3,7 +3,16 @@ import { redact } from '../../telemetry/redact.ts';
 import { isUnavailableKieCode, kieRetryKind } from './kie-codes.ts';
 
 /** The KIE operation that failed; low-cardinality, safe for details and logs. */
-export type KieEndpoint = 'createTask' | 'recordInfo' | 'credit';
+export type KieEndpoint =
+  | 'createTask'
+  | 'recordInfo'
+  | 'credit'
+  /** Suno's POST /api/v1/generate (kie-api.md §7). */
+  | 'generate'
+  /** Suno's GET /api/v1/generate/record-info. */
+  | 'generateRecordInfo'
+  /** POST /api/file-stream-upload on the upload host (§1). */
+  | 'fileUpload';
 
 /** `kie.<body code>`, except 402 which gets a name the billing code can match. */
 export type KieApiErrorCode = 'kie.insufficient_credits' | `kie.${number}`;

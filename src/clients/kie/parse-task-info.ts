@@ -1,28 +1,14 @@
+import { compact, num, parseJsonString, str, urls } from './read-fields.ts';
 import type { KieTaskInfo } from './types.ts';
 
 // Spellings some clients accept although the docs do not list them (kie-api.md §2, §9 row 4).
 const STATE_ALIASES: Readonly<Record<string, string>> = { completed: 'success', failed: 'fail' };
 
-const str = (v: unknown): string | undefined =>
-  typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const urls = (v: unknown): string[] | undefined =>
-  Array.isArray(v) ? v.filter((u): u is string => typeof u === 'string') : undefined;
-
-function parseJson(text: unknown): unknown {
-  if (typeof text !== 'string' || text === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 /** Parses recordInfo `data`; `param` and `resultJson` are JSON strings (§2). */
 export function parseTaskInfo(data: Record<string, unknown>, taskId: string): KieTaskInfo {
   const rawState = str(data.state) ?? 'unknown';
   const state = STATE_ALIASES[rawState] ?? rawState;
-  const result = parseJson(data.resultJson) as
+  const result = parseJsonString(data.resultJson) as
     | { resultUrls?: unknown; resultWaterMarkUrls?: unknown }
     | undefined;
   const fields: Record<string, unknown> = {
@@ -34,7 +20,7 @@ export function parseTaskInfo(data: Record<string, unknown>, taskId: string): Ki
     resultWaterMarkUrls: urls(result?.resultWaterMarkUrls),
     failCode: str(data.failCode),
     failMsg: str(data.failMsg),
-    param: parseJson(data.param),
+    param: parseJsonString(data.param),
     costTime: num(data.costTime),
     consumeCredits: num(data.consumeCredits),
     remainedCredits: num(data.remainedCredits),
@@ -42,8 +28,7 @@ export function parseTaskInfo(data: Record<string, unknown>, taskId: string): Ki
     updateTime: num(data.updateTime),
     completeTime: num(data.completeTime),
   };
-  for (const key of Object.keys(fields)) if (fields[key] === undefined) delete fields[key];
-  return fields as unknown as KieTaskInfo;
+  return compact(fields) as unknown as KieTaskInfo;
 }
 
 /** Credits `data`: a number, or the first numeric field of an object (§6, §9 row 12). */

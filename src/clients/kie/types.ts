@@ -13,9 +13,15 @@ export interface KieRetryOptions {
   readonly maxDelayMs?: number;
 }
 
-/** Options of `createKieClient`; the first five come from `config.kie`. */
+/** Options of `createKieClient`; the first five (and the upload host and callback key) come from `config.kie`. */
 export interface KieClientOptions {
   readonly baseUrl: string;
+  /** Host of the file-upload API (§1). @default 'https://kieai.redpandaai.co' */
+  readonly uploadBaseUrl?: string;
+  /** Folder on the upload host that user files go to. @default 'tg-genbot' */
+  readonly uploadPath?: string;
+  /** The callback HMAC key: the client only registers it as a secret, `verifyKieCallback` checks with it. */
+  readonly callbackHmacKey?: string | undefined;
   readonly apiKey: string;
   /** Connect, headers and body timeout of each attempt. */
   readonly timeoutMs: number;
@@ -48,6 +54,28 @@ export interface KieCreateContext {
   readonly onQueuePosition?: (position: number) => void;
 }
 
+/**
+ * A Suno generate request (§7). `input` carries `prompt` and the options (`instrumental`, `style`…); the
+ * client sets `model`, `customMode` (default false) and `instrumental` (default false) itself.
+ */
+export interface KieMusicTaskRequest {
+  /** Suno model name: V4, V4_5, V4_5PLUS, V4_5ALL, V5, V5_5. */
+  readonly model: string;
+  readonly input: Readonly<Record<string, unknown>>;
+  /** Suno requires one; without it the client sends SUNO_PLACEHOLDER_CALLBACK_URL and the caller polls. */
+  readonly callBackUrl?: string;
+}
+
+/** Caller context of uploadFile; no file name or content goes on the span. */
+export interface KieUploadOptions {
+  /** Sent (sanitised, behind a random prefix) as the `fileName` form field. */
+  readonly fileName: string;
+  readonly mimeType: string;
+  readonly signal?: AbortSignal;
+  readonly generationId?: string;
+  readonly userId?: string | number;
+}
+
 /** Caller context of recordInfo. */
 export interface KiePollContext {
   /** The caller's poll count for this task, for the span. */
@@ -77,12 +105,37 @@ export interface KieTaskInfo {
   readonly createTime?: number;
   readonly updateTime?: number;
   readonly completeTime?: number;
+  /** Suno only: the raw record-info `status` behind `state` (PENDING, TEXT_SUCCESS…). */
+  readonly sunoStatus?: string;
+  /** Suno only: the tracks as record-info lists them (two per task, audio URLs set once ready). */
+  readonly tracks?: readonly KieSunoTrack[];
 }
 
-/** The KIE client: Market jobs and credits. */
+/** One Suno track (`response.sunoData[]`, §7); empty strings dropped. */
+export interface KieSunoTrack {
+  readonly id: string;
+  readonly audioUrl?: string;
+  readonly streamAudioUrl?: string;
+  readonly imageUrl?: string;
+  readonly title?: string;
+  readonly tags?: string;
+  /** Seconds. */
+  readonly duration?: number;
+}
+
+/** The KIE client: Market jobs, Suno music, file upload and credits. */
 export interface KieClient {
   createTask(request: KieCreateTaskRequest, ctx?: KieCreateContext): Promise<{ taskId: string }>;
   recordInfo(taskId: string, ctx?: KiePollContext): Promise<KieTaskInfo>;
+  /** Suno POST /api/v1/generate; shares the create limiter (it is a new generation, §4). */
+  createMusicTask(request: KieMusicTaskRequest, ctx?: KieCreateContext): Promise<{ taskId: string }>;
+  /** Suno GET /api/v1/generate/record-info, normalised to the Market shape (see parse-suno-task-info.ts). */
+  musicRecordInfo(taskId: string, ctx?: KiePollContext): Promise<KieTaskInfo>;
+  /**
+   * Uploads a user file to KIE's upload host and returns its public URL for `image_urls` (§1), so KIE
+   * never sees a Telegram file URL (it contains the bot token). KIE keeps it 24 h to 3 days (§9 row 8).
+   */
+  uploadFile(bytes: Uint8Array, options: KieUploadOptions): Promise<{ url: string }>;
   /** The account balance, or undefined when KIE answers in a shape we do not know (§9 row 12). */
   credits(signal?: AbortSignal): Promise<number | undefined>;
   /** Closes the keep-alive connections. */

@@ -3,6 +3,10 @@ import * as createUsers from './2026_11_22_14_30_00_create_users.ts';
 import * as createProcessedUpdates from './2026_11_22_14_31_00_create_processed_updates.ts';
 import * as createLedger from './2026_11_22_16_00_00_create_ledger.ts';
 import * as createGenerations from './2026_11_23_10_00_00_create_generations.ts';
+import * as createAdminIncidents from './2026_11_24_09_00_00_create_admin_incidents.ts';
+import * as extendGenerations from './2026_11_24_10_00_00_extend_generations.ts';
+import * as createGenerationDrafts from './2026_11_24_10_10_00_create_generation_drafts.ts';
+import * as createProtocolJobs from './2026_11_25_09_00_00_create_protocol_jobs.ts';
 
 /**
  * Every migration, keyed by its timestamped name. Listed statically rather than read from disk so the
@@ -13,4 +17,8 @@ export const migrations: Record<string, Migration> = {
   '2026_11_22_14_31_00_create_processed_updates': createProcessedUpdates,
   '2026_11_22_16_00_00_create_ledger': createLedger,
   '2026_11_23_10_00_00_create_generations': createGenerations,
+  '2026_11_24_09_00_00_create_admin_incidents': createAdminIncidents,
+  '2026_11_24_10_00_00_extend_generations': extendGenerations,
+  '2026_11_24_10_10_00_create_generation_drafts': createGenerationDrafts,
+  '2026_11_25_09_00_00_create_protocol_jobs': createProtocolJobs,
 };

@@ -8,7 +8,14 @@ export type GenerationStatus =
   | 'failed'
   | 'timed_out'
   | 'delivered'
-  | 'refunded';
+  | 'refunded'
+  | 'cancelled';
+
+/** Which KIE API runs the task: Market jobs or Suno's own endpoints. */
+export type GenerationApi = 'market' | 'suno';
+
+/** How the result was sent to Telegram. */
+export type ResultKind = 'photo' | 'video' | 'audio' | 'document';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
@@ -27,7 +34,8 @@ export interface GenerationsTable {
   status: ColumnType<GenerationStatus, GenerationStatus, GenerationStatus>;
   /** Set in the same statement that moves pending → running; unique when present. */
   kie_task_id: ColumnType<string | null, string | null | undefined, string | null>;
-  charge_entry_id: ColumnType<number, number, never>;
+  /** NULL only for dry runs, which charge nothing. */
+  charge_entry_id: ColumnType<number | null, number | null, never>;
   refund_entry_id: ColumnType<number | null, number | null | undefined, number | null>;
   /** W3C trace context of the confirming update; later spans are its children. */
   traceparent: ColumnType<string | null, string | null | undefined, never>;
@@ -40,6 +48,17 @@ export interface GenerationsTable {
   /** Lease of the worker processing the row; past or NULL means free. */
   locked_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   locked_by: ColumnType<string | null, string | null | undefined, string | null>;
+  api: ColumnType<GenerationApi, GenerationApi | undefined, never>;
+  /** DRY_RUN=true: KIE is not called and nothing is charged. */
+  dry_run: ColumnType<boolean, boolean | undefined, never>;
+  /** The one message the bot edits as the task moves. */
+  status_message_id: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Telegram file id of the user's photo (edit / image-to-video), uploaded to KIE right before createTask. */
+  source_file_id: ColumnType<string | null, string | null | undefined, never>;
+  /** Telegram file id of the delivered result, so /history can re-send it after KIE's URLs expire. */
+  result_file_id: ColumnType<string | null, string | null | undefined, string | null>;
+  result_kind: ColumnType<ResultKind | null, ResultKind | null | undefined, ResultKind | null>;
+  delivery_attempts: ColumnType<number, number | undefined, number>;
   created_at: ColumnType<Date, Date | string | undefined, never>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }

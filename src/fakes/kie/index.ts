@@ -1,12 +1,13 @@
 /**
  * Fake KIE API (kie-api.md): Market jobs (createTask/recordInfo), Suno (generate/record-info), credits,
- * result files under /files and signed callbacks. Behaviour per model via `script`, faults via `failNext`.
+ * file upload (the upload host's file-stream-upload), result and uploaded files under /files and signed callbacks. Behaviour per model via `script`, faults via `failNext`.
  */
 export { createKieFake } from './create-kie-fake.ts';
 export { signKieCallback } from './sign-kie-callback.ts';
 export type {
   CallbackMode,
   FakeTask,
+  FakeUpload,
   KieCallbackEvent,
   KieEndpoint,
   KieFake,

@@ -1,5 +1,12 @@
+import type { EventEmitter } from 'node:events';
+import type { BehaviourRegistry } from './behaviour-registry.ts';
+import type { CallbackSender } from './callback-sender.ts';
+import type { KieWire } from './kie-transport.ts';
+import type { TaskStore } from './task-store.ts';
 import type { TaskTimeline } from './task-timeline.ts';
+import type { TimerSet } from './timer-set.ts';
 import type { ResultKind, TaskBehaviour } from './types.ts';
+import type { UploadStore } from './upload-store.ts';
 
 /** Mutable server-side record of one task; never handed out as is. */
 export interface TaskRecord {
@@ -18,3 +25,17 @@ export interface TaskRecord {
 
 /** Base URL used in result-file links (the fake's own, or `publicUrl`). */
 export type UrlBase = () => string;
+
+/** What every part of one fake shares: state, clock, wire format and outbound callbacks. */
+export interface FakeContext {
+  readonly wire: KieWire;
+  readonly emitter: EventEmitter;
+  readonly timers: TimerSet;
+  readonly store: TaskStore;
+  readonly uploads: UploadStore;
+  readonly behaviours: BehaviourRegistry;
+  readonly callbacks: CallbackSender;
+  readonly publicBase: UrlBase;
+  /** Result files answer 404 this many seconds after completion. */
+  readonly resultExpirySeconds: number | undefined;
+}

@@ -12,8 +12,14 @@ export type SunoStatus =
   | 'CALLBACK_EXCEPTION'
   | 'SENSITIVE_WORD_ERROR';
 
-/** Endpoints that `failNext` can inject a body code into. */
-export type KieEndpoint = 'createTask' | 'recordInfo' | 'generate' | 'generateRecordInfo' | 'credit';
+/** Endpoints that `failNext` can inject a body code into; `fileStreamUpload` is the upload host's (§1). */
+export type KieEndpoint =
+  | 'createTask'
+  | 'recordInfo'
+  | 'generate'
+  | 'generateRecordInfo'
+  | 'credit'
+  | 'fileStreamUpload';
 
 /** How callbacks for a task are delivered (§9 rows 10–11). */
 export type CallbackMode = 'normal' | 'none' | 'duplicate' | 'unsigned' | 'bad-signature' | 'late';
@@ -67,6 +73,8 @@ export interface KieFakeOptions {
   requireUserAgent?: boolean;
   /** Result files answer 404 this many (real, unscaled, possibly fractional) seconds after completion. */
   resultExpirySeconds?: number;
+  /** Uploaded files answer 404 this many (real, unscaled) seconds after the upload (§9 row 8). */
+  uploadExpirySeconds?: number;
   /** Re-sends after the first delivery attempt. @default 3 */
   callbackRetries?: number;
   /** @default 15000 */
@@ -90,6 +98,20 @@ export interface FakeTask {
   readonly behaviour: Readonly<TaskBehaviour>;
   readonly resultUrls: readonly string[];
   readonly price: number;
+}
+
+/** A file received on POST /api/file-stream-upload; the fake serves it at `url`. */
+export interface FakeUpload {
+  /** `uploadPath/fileName`. */
+  readonly filePath: string;
+  readonly fileName: string;
+  readonly mimeType: string;
+  readonly size: number;
+  /** A copy of the stored bytes. */
+  readonly bytes: Buffer;
+  readonly uploadedAt: number;
+  /** The `downloadUrl` the upload answered with. */
+  readonly url: string;
 }
 
 /** One HTTP exchange, recorded when it arrived and completed when it ended. */
@@ -145,6 +167,8 @@ export interface KieFake {
     opts?: { times?: number; httpStatus?: number; msg?: string },
   ): void;
   tasks(): ReadonlyArray<FakeTask>;
+  /** Files uploaded so far, newest version of each path. */
+  uploads(): ReadonlyArray<FakeUpload>;
   requests(): ReadonlyArray<Readonly<KieRequestRecord>>;
   /** Current account balance. */
   credits(): number;

@@ -65,6 +65,9 @@ export function createLlmFake(options: LlmFakeOptions = {}): LlmFake {
   let maxConcurrency = 0;
   let calls = 0;
   let usage = 0;
+  // Switchable while running (the sandbox's web chat turns 402s and slowness on and off).
+  let failAfter = options.failAfter;
+  let latencyMs = options.latencyMs;
 
   const origin = (): string => {
     const h = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
@@ -198,13 +201,16 @@ export function createLlmFake(options: LlmFakeOptions = {}): LlmFake {
       );
     }
     calls += 1;
-    if (options.failAfter && calls > options.failAfter.calls) {
+    if (failAfter && calls > failAfter.calls) {
       rec.fault = 'failAfter';
-      return fail(res, rec, errorResponse(options.failAfter.status, ctx));
+      return fail(res, rec, errorResponse(failAfter.status, ctx));
     }
-    const fault = faults.take();
+    const taken = faults.take();
+    const fault = taken?.kind === 'pass' ? undefined : taken;
     if (fault) rec.fault = fault.kind === 'status' ? `status:${fault.status}` : fault.kind;
     if (fault?.kind === 'status') {
+      if (fault.delayMs) await sleep(fault.delayMs, signal);
+      if (signal.aborted) return;
       return fail(
         res,
         rec,
@@ -214,8 +220,7 @@ export function createLlmFake(options: LlmFakeOptions = {}): LlmFake {
     if (fault?.kind === 'hang') return; // The socket stays open until the client or stop() closes it.
 
     const chat: LlmChatRequest = { model: rec.model, messages, stream: rec.stream, body };
-    const latency =
-      typeof options.latencyMs === 'function' ? options.latencyMs(chat) : (options.latencyMs ?? 0);
+    const latency = typeof latencyMs === 'function' ? latencyMs(chat) : (latencyMs ?? 0);
     if (rec.stream) return stream(res, rec, chat, fault, latency, signal);
     await sleep(latency, signal);
     if (!signal.aborted) answer(res, rec, chat, fault);
@@ -265,6 +270,7 @@ export function createLlmFake(options: LlmFakeOptions = {}): LlmFake {
       path,
       startedAt: Date.now(),
       aborted: false,
+      remotePort: req.socket.remotePort,
       model: '',
       messagesChars: 0,
       stream: false,
@@ -320,6 +326,12 @@ export function createLlmFake(options: LlmFakeOptions = {}): LlmFake {
     },
     inject(fault) {
       faults.push(fault);
+    },
+    setFailAfter(next) {
+      failAfter = next;
+    },
+    setLatency(next) {
+      latencyMs = next;
     },
     requests() {
       return [...log];

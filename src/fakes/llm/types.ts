@@ -13,11 +13,21 @@ export interface LlmChatRequest {
 }
 
 /** HTTP statuses a `status` fault can produce. */
-export type LlmFaultStatus = 400 | 401 | 403 | 408 | 429 | 500 | 502 | 503;
+export type LlmFaultStatus = 400 | 401 | 402 | 403 | 408 | 429 | 500 | 502 | 503;
 
 /** A fault for the next call(s): each kind is one way OpenRouter fails (llm-api.md §2–§5). */
 export type LlmFault =
-  | { kind: 'status'; status: LlmFaultStatus; retryAfter?: number; message?: string; times?: number }
+  | {
+      kind: 'status';
+      status: LlmFaultStatus;
+      retryAfter?: number;
+      message?: string;
+      times?: number;
+      /** The error comes after this delay (calls sent together are then all in flight when it lands). */
+      delayMs?: number;
+    }
+  /** Answers normally: queued before another fault, it picks which call that fault hits (e.g. the 3rd). */
+  | { kind: 'pass'; times?: number }
   /** HTTP 200 whose body (or stream, after some content) is an `error` object. */
   | { kind: 'error-in-200'; times?: number }
   /** HTTP 200 with partial content and `finish_reason: "error"`. */
@@ -59,6 +69,8 @@ export interface LlmRequestRecord {
   status?: number;
   /** True when the client went away before the answer was complete. */
   aborted: boolean;
+  /** The client's TCP port: equal ports on sequential calls mean a reused keep-alive connection. */
+  readonly remotePort?: number | undefined;
   model: string;
   /** Total characters of all message contents. */
   messagesChars: number;
@@ -84,6 +96,10 @@ export interface LlmFake {
   readonly origin: string;
   readonly port: number;
   inject(fault: LlmFault): void;
+  /** Replaces the `failAfter` option from now on; `undefined` stops the 402s. */
+  setFailAfter(failAfter: LlmFakeOptions['failAfter']): void;
+  /** Replaces the `latencyMs` option for calls that arrive from now on. */
+  setLatency(latencyMs: LlmFakeOptions['latencyMs']): void;
   requests(): ReadonlyArray<Readonly<LlmRequestRecord>>;
   inFlight(): number;
   maxConcurrency(): number;

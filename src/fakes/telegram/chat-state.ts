@@ -15,6 +15,10 @@ export interface ChatEntry {
   replyMarkup?: AnyReplyMarkup;
   media?: ChatMedia;
   invoice?: ChatInvoice;
+  /** Bot messages: trace ids of the calls that sent and edited it, distinct, oldest first. */
+  traceIds?: string[];
+  /** User messages: the update that delivered it to the bot. */
+  updateId?: number;
 }
 
 /** One chat of one bot: its messages, button answers and chat actions. */
@@ -37,17 +41,18 @@ export class ChatState {
     return this.nextMessageId++;
   }
 
-  /** Marks an entry as changed now. */
-  touch(entry: ChatEntry): void {
+  /** Marks an entry as changed now; `traceId` is the trace of the call that changed it. */
+  touch(entry: ChatEntry, traceId?: string): void {
     entry.seq = ++this.seq;
+    if (traceId && !entry.traceIds?.includes(traceId)) entry.traceIds = [...(entry.traceIds ?? []), traceId];
   }
 
   markUserAction(): void {
     this.userActionSeq = this.seq;
   }
 
-  add(entry: ChatEntry): void {
-    this.touch(entry);
+  add(entry: ChatEntry, traceId?: string): void {
+    this.touch(entry, traceId);
     this.messages.set(entry.raw.message_id as number, entry);
   }
 
@@ -79,6 +84,7 @@ export function toChatMessage(entry: ChatEntry): ChatMessage {
       : {}),
     editedCount: entry.editedCount,
     deleted: entry.deleted,
+    ...(entry.traceIds ? { traceIds: [...entry.traceIds] } : {}),
     raw: raw as unknown as Message,
   };
 }

@@ -3,6 +3,7 @@ import type { Update, User } from 'grammy/types';
 import { BotState } from './bot-state.ts';
 import { FaultRegistry } from './faults.ts';
 import { RateLimiter } from './rate-limiter.ts';
+import type { RequestTrace } from './trace-headers.ts';
 import type {
   ApiCall,
   FakeUserInit,
@@ -15,6 +16,9 @@ import { WebhookDelivery } from './webhook-delivery.ts';
 
 /** Any token of this shape names a bot (https://core.telegram.org/bots/api#authorizing-your-bot). */
 export const TOKEN_PATTERN = /^\d+:[A-Za-z0-9_-]{10,}$/;
+
+/** Update traces remembered; the oldest are forgotten first (a sandbox runs for days). */
+const MAX_UPDATE_TRACES = 10_000;
 
 /** Options with defaults applied. */
 export interface ResolvedOptions {
@@ -63,6 +67,8 @@ export class FakeCore {
   /** Set by the server: runs a method a webhook answered with. */
   webhookReply: (bot: BotState, body: string) => void = () => {};
   private readonly deliveries = new Map<string, WebhookDelivery>();
+  /** Trace id by `${token}:${update_id}`, from the first call made while handling the update. */
+  private readonly updateTraces = new Map<string, string>();
 
   constructor(options: ResolvedOptions) {
     this.options = options;
@@ -111,13 +117,16 @@ export class FakeCore {
     return user;
   }
 
-  /** Queues an update (update_id assigned unless given) for getUpdates or the webhook. */
-  enqueue(bot: BotState, fields: object, updateId?: number): Update {
+  /**
+   * Queues an update (update_id assigned unless given) for getUpdates or the webhook. `replay`: a
+   * caller-chosen id that may repeat an earlier one; kept until delivered once.
+   */
+  enqueue(bot: BotState, fields: object, updateId?: number, replay = false): Update {
     const update_id = updateId ?? bot.queue.nextUpdateId();
     if (updateId !== undefined) bot.queue.noteId(updateId);
     const update = { ...fields, update_id } as Update;
     this.learnChats(update);
-    bot.queue.push(update);
+    bot.queue.push(update, replay);
     this.emit('update', { token: bot.token, update });
     this.webhookChanged(bot);
     return update;
@@ -140,6 +149,23 @@ export class FakeCore {
       this.deliveries.set(bot.token, delivery);
     }
     delivery.kick();
+  }
+
+  /** Notes the trace a request was made in; the first call naming an update gives that update's trace. */
+  noteRequestTrace(token: string, trace: RequestTrace): void {
+    if (trace.updateId === undefined) return;
+    const key = `${token}:${trace.updateId}`;
+    if (this.updateTraces.has(key)) return;
+    this.updateTraces.set(key, trace.traceId);
+    if (this.updateTraces.size > MAX_UPDATE_TRACES) {
+      this.updateTraces.delete(this.updateTraces.keys().next().value as string);
+    }
+    this.emit('update-trace', { token, updateId: trace.updateId, traceId: trace.traceId });
+  }
+
+  /** The trace an update was handled in, once known. */
+  updateTrace(token: string, updateId: number): string | undefined {
+    return this.updateTraces.get(`${token}:${updateId}`);
   }
 
   /** Emits an event; a throwing listener never breaks the fake. */

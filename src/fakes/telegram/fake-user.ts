@@ -121,23 +121,37 @@ class TelegramUser implements FakeUser {
           `pressButton: button "${button.text}" on #${entry.raw.message_id} has no callback_data`,
         );
       }
-      const id = newQueryId();
-      bot.callbackQueries.set(id, { chatId: this.id, createdAt: Date.now() });
-      chat.markUserAction();
-      return this.core.enqueue(bot, {
-        callback_query: {
-          id,
-          from: this.from,
-          message: structuredClone(entry.raw),
-          chat_instance: String(BigInt(this.id) * 1_000_003n + BigInt(bot.id)),
-          data: button.callback_data,
-        },
-      });
+      return this.press(button.callback_data, entry);
     }
     const available = entries.map((e) => summarize(toChatMessage(e))).join('; ') || 'no bot messages';
     throw new Error(
       `pressButton: no inline button matches ${describeTarget(target)} in chat ${this.id} (${available})`,
     );
+  }
+
+  async pressData(data: string, messageId?: number): Promise<Update> {
+    const chat = this.bot().chat(this.id);
+    return this.press(
+      data,
+      messageId === undefined ? chat.botEntries().at(-1) : chat.messages.get(messageId),
+    );
+  }
+
+  /** Queues a callback query the bot must answer, as pressing a button on `entry` does. */
+  private press(data: string, entry: ChatEntry | undefined): Update {
+    const bot = this.bot();
+    const id = newQueryId();
+    bot.callbackQueries.set(id, { chatId: this.id, createdAt: Date.now() });
+    bot.chat(this.id).markUserAction();
+    return this.core.enqueue(bot, {
+      callback_query: {
+        id,
+        from: this.from,
+        ...(entry && { message: structuredClone(entry.raw) }),
+        chat_instance: String(BigInt(this.id) * 1_000_003n + BigInt(bot.id)),
+        data,
+      },
+    });
   }
 
   async pay(invoiceMessageId?: number): Promise<PaymentResult> {

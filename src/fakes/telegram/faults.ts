@@ -21,6 +21,10 @@ export class FaultRegistry implements FaultInjector {
     this.armed.push({ fault, remaining: fault.times ?? 1 });
   }
 
+  remove(fault: Fault): void {
+    this.armed = this.armed.filter((a) => a.fault !== fault);
+  }
+
   clear(): void {
     this.armed = [];
   }

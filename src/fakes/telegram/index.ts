@@ -12,6 +12,7 @@ export type {
   Fault,
   FaultInjector,
   FaultKind,
+  FaultSwitch,
   PaymentResult,
   RateLimits,
   StarPayment,
@@ -20,4 +21,5 @@ export type {
   TelegramFakeEvents,
   TelegramFakeOptions,
   UploadDescriptor,
+  WebChatOptions,
 } from './types.ts';

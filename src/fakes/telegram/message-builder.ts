@@ -99,14 +99,14 @@ export function sendBotMessage(
   };
   if (extra.replyMarkup && 'inline_keyboard' in extra.replyMarkup) raw.reply_markup = extra.replyMarkup;
   const entry: ChatEntry = { raw, fromBot: true, seq: 0, editedCount: 0, deleted: false, ...extra };
-  chat.add(entry);
+  chat.add(entry, ctx.traceId);
   ctx.core.emit('bot-message', { token: ctx.bot.token, chatId, message: toChatMessage(entry) });
   return entry;
 }
 
 /** Records an edit or deletion of a bot message and announces it. */
 export function touchBotMessage(ctx: MethodContext, chat: ChatState, entry: ChatEntry): void {
-  chat.touch(entry);
+  chat.touch(entry, entry.fromBot ? ctx.traceId : undefined);
   if (entry.fromBot) {
     ctx.core.emit('bot-edit', { token: ctx.bot.token, chatId: chat.id, message: toChatMessage(entry) });
   }
@@ -143,8 +143,10 @@ export function addUserMessage(
     date: nowSeconds(),
     ...fields,
   };
-  const entry: ChatEntry = { raw, fromBot: false, seq: 0, editedCount: 0, deleted: false };
+  // The id is taken first so listeners of the 'update' event already see it on the entry.
+  const updateId = bot.queue.nextUpdateId();
+  const entry: ChatEntry = { raw, fromBot: false, seq: 0, editedCount: 0, deleted: false, updateId };
   chat.add(entry);
   chat.markUserAction();
-  return { update: core.enqueue(bot, { message: structuredClone(raw) }), entry };
+  return { update: core.enqueue(bot, { message: structuredClone(raw) }, updateId), entry };
 }

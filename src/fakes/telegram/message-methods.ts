@@ -134,7 +134,7 @@ export function sendChatAction(ctx: MethodContext): unknown {
   const action = ctx.params.string('action') ?? '';
   if (!CHAT_ACTIONS.has(action)) throw badRequest('wrong parameter action in request');
   ctx.bot.chat(chatId).chatActions.push(action);
-  ctx.core.emit('chat-action', { token: ctx.bot.token, chatId, action });
+  ctx.core.emit('chat-action', { token: ctx.bot.token, chatId, action, ...traceOf(ctx) });
   return true;
 }
 
@@ -153,6 +153,10 @@ export function answerCallbackQuery(ctx: MethodContext): unknown {
     ...(url ? { url } : {}),
   };
   if (pending.chatId !== undefined) ctx.bot.chat(pending.chatId).callbackAnswers.push(answer);
-  ctx.core.emit('callback-answer', { token: ctx.bot.token, chatId: pending.chatId, answer });
+  ctx.core.emit('callback-answer', { token: ctx.bot.token, chatId: pending.chatId, answer, ...traceOf(ctx) });
   return true;
+}
+
+function traceOf(ctx: MethodContext): { traceId?: string } {
+  return ctx.traceId ? { traceId: ctx.traceId } : {};
 }

@@ -11,6 +11,8 @@ export interface MethodContext {
   method: string;
   /** Aborts when the client goes away or the fake stops. */
   signal: AbortSignal;
+  /** Trace id of the request (W3C `traceparent`), recorded on the messages it sends or edits. */
+  traceId?: string;
 }
 
 /** A Bot API method: returns `result` or throws `ApiError`. */

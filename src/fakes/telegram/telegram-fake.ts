@@ -17,6 +17,7 @@ import { executeMethod, findMethod } from './methods.ts';
 import { Params } from './params.ts';
 import { describePayload, readRequestParams } from './request-params.ts';
 import { sleep } from './sleep.ts';
+import { readRequestTrace } from './trace-headers.ts';
 import type {
   ApiCall,
   FakeUser,
@@ -27,11 +28,13 @@ import type {
   TelegramFakeEventName,
   TelegramFakeEvents,
   TelegramFakeOptions,
+  WebChatOptions,
 } from './types.ts';
+import { WebChat } from './web-chat/web-chat.ts';
 
 /** Creates a fake Telegram Bot API server; call `start()` before use. */
 export function createTelegramFake(options?: TelegramFakeOptions): TelegramFake {
-  return new TelegramFakeServer(resolveOptions(options));
+  return new TelegramFakeServer(resolveOptions(options), options?.webChat);
 }
 
 /** Thrown inside request handling to hang up without answering. */
@@ -44,9 +47,11 @@ class TelegramFakeServer implements TelegramFake {
   private boundPort = 0;
   private readonly inflight = new Set<Promise<void>>();
   private readonly users = new Map<string, FakeUser>();
+  private readonly webChat: WebChat | undefined;
 
-  constructor(options: ReturnType<typeof resolveOptions>) {
+  constructor(options: ReturnType<typeof resolveOptions>, webChat?: WebChatOptions) {
     this.core = new FakeCore(options);
+    this.webChat = webChat && new WebChat(this.core, webChat, (init) => this.user(init));
     this.core.webhookReply = (bot, body) => {
       this.runWebhookReply(bot, body).catch(() => {}); // Telegram ignores webhook-reply failures too
     };
@@ -66,6 +71,10 @@ class TelegramFakeServer implements TelegramFake {
       ? `[${this.core.options.host}]`
       : this.core.options.host;
     return `http://${host}:${this.boundPort}`;
+  }
+
+  get webChatUrl(): string | undefined {
+    return this.webChat && this.server ? `${this.apiRoot}/` : undefined;
   }
 
   async start(): Promise<void> {
@@ -122,6 +131,10 @@ class TelegramFakeServer implements TelegramFake {
     return user;
   }
 
+  updateTrace(token: string, updateId: number): string | undefined {
+    return this.core.updateTrace(token, updateId);
+  }
+
   calls(token?: string): ReadonlyArray<ApiCall> {
     return token === undefined ? [...this.core.calls] : this.core.calls.filter((c) => c.token === token);
   }
@@ -129,7 +142,7 @@ class TelegramFakeServer implements TelegramFake {
   enqueueRaw(token: string, update: Partial<Update> & { update_id: number }): Update {
     if (!TOKEN_PATTERN.test(token)) throw new Error('enqueueRaw: token must look like "123456:ABCdef_ghijk"');
     const { update_id, ...fields } = update;
-    return this.core.enqueue(this.core.bot(token), fields, update_id);
+    return this.core.enqueue(this.core.bot(token), fields, update_id, true);
   }
 
   on<E extends TelegramFakeEventName>(event: E, listener: (e: TelegramFakeEvents[E]) => void): void {
@@ -142,6 +155,7 @@ class TelegramFakeServer implements TelegramFake {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake.invalid');
+    if (this.webChat && (await this.webChat.handle(req, res, url))) return;
     const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
     if (file) return this.serveFile(decodeURIComponent(file[1]!), decodeURIComponent(file[2]!), res);
     const route = /^\/bot([^/]+)\/([^/]*)$/.exec(url.pathname);
@@ -149,7 +163,16 @@ class TelegramFakeServer implements TelegramFake {
 
     const token = decodeURIComponent(route[1]!);
     const method = route[2]!;
-    const call: ApiCall = { token, method, payload: {}, at: Date.now(), response: { ok: false } };
+    const trace = readRequestTrace(req.headers);
+    const call: ApiCall = {
+      token,
+      method,
+      payload: {},
+      at: Date.now(),
+      response: { ok: false },
+      ...(trace?.traceId ? { traceId: trace.traceId } : {}),
+      ...(trace?.updateId !== undefined ? { updateId: trace.updateId } : {}),
+    };
     const clientGone = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) clientGone.abort();
@@ -157,6 +180,7 @@ class TelegramFakeServer implements TelegramFake {
     const signal = AbortSignal.any([clientGone.signal, this.core.stopSignal]);
     try {
       if (!TOKEN_PATTERN.test(token)) throw unauthorized();
+      if (trace) this.core.noteRequestTrace(token, trace);
       const handler = findMethod(method);
       if (!handler) throw notFound();
       const values = await readRequestParams(req, url);
@@ -168,7 +192,10 @@ class TelegramFakeServer implements TelegramFake {
       if (delayMs > 0) await sleep(delayMs, signal);
       const fault = this.core.faults.takeRequestFault(target);
       if (fault && fault.phase !== 'after') this.failWith(fault, req);
-      const result = await executeMethod({ core: this.core, bot, params, method, signal }, handler);
+      const result = await executeMethod(
+        { core: this.core, bot, params, method, signal, ...(trace ? { traceId: trace.traceId } : {}) },
+        handler,
+      );
       if (fault) this.failWith(fault, req);
       const described = result instanceof DescribedResult ? result : undefined;
       const body = {

@@ -44,6 +44,33 @@ export interface TelegramFakeOptions {
    * database across restarts passes something like Date.now() to avoid reusing ids. @default 1
    */
   firstUpdateId?: number;
+  /** Serves the web chat (a browser Telegram client with fault switches) at `/`. Off by default. */
+  webChat?: WebChatOptions;
+}
+
+/** A fault the web chat page can switch on and off (the sandbox adds KIE and LLM ones). */
+export interface FaultSwitch {
+  /** Stable id used in URLs, e.g. `telegram-429`. */
+  readonly id: string;
+  /** Which service it breaks, e.g. `Telegram`, `KIE`, `LLM`. */
+  readonly group: string;
+  readonly label: string;
+  readonly description?: string;
+  isOn(): boolean;
+  set(on: boolean): void;
+}
+
+/** Options of the web chat served by the fake. */
+export interface WebChatOptions {
+  /** Where trace links point (Grafana Explore with the Tempo datasource). @default 'http://localhost:3000' */
+  grafanaUrl?: string;
+  /** Switches shown next to the fake's own (Telegram 429s). */
+  switches?: FaultSwitch[];
+  /**
+   * Origins whose media URLs the page may load through the fake (the bot sends KIE result URLs,
+   * reachable from the bot but not always from the browser, e.g. in Docker). Others are redirected to.
+   */
+  mediaOrigins?: string[];
 }
 
 /** An uploaded file as recorded in `ApiCall.payload`. */
@@ -63,6 +90,10 @@ export interface ApiCall {
   /** Unix milliseconds when the request arrived. */
   at: number;
   response: { ok: boolean; error_code?: number; description?: string; dropped?: boolean };
+  /** Trace id from the request's W3C `traceparent` header, if it had a valid one. */
+  traceId?: string;
+  /** The update the bot was handling, from its `baggage` entry `telegram.update.id`. */
+  updateId?: number;
 }
 
 /** What kind of failure a fault simulates. */
@@ -94,6 +125,8 @@ export interface Fault {
 /** Injects failures into Bot API requests. */
 export interface FaultInjector {
   inject(fault: Fault): void;
+  /** Disarms one injected fault (the same object), whatever is left of its `times`. */
+  remove(fault: Fault): void;
   clear(): void;
 }
 
@@ -139,6 +172,8 @@ export interface ChatMessage {
   replyToMessageId?: number;
   editedCount: number;
   deleted: boolean;
+  /** Trace ids of the Bot API calls that sent and edited it (W3C `traceparent`), oldest first, distinct. */
+  traceIds?: string[];
   /** The Message object as Telegram would return it now. */
   raw: Message;
 }
@@ -201,6 +236,11 @@ export interface FakeUser {
   editLastText(text: string): Promise<Update>;
   /** Presses the first inline button matching `target` on the bot's messages, latest first. */
   pressButton(target: ButtonTarget): Promise<Update>;
+  /**
+   * Sends a callback query with any data, on the given (default: latest) bot message: what a stale
+   * button, a forwarded keyboard or a modified client produces. Bots must not trust the data.
+   */
+  pressData(data: string, messageId?: number): Promise<Update>;
   /** Pays an invoice (the latest one by default): pre_checkout_query, then successful_payment if approved. */
   pay(invoiceMessageId?: number): Promise<PaymentResult>;
   payments(): ReadonlyArray<StarPayment>;
@@ -236,8 +276,10 @@ export interface TelegramFakeEvents {
   'bot-message': { token: string; chatId: number; message: ChatMessage };
   /** Edits and deletions (`message.deleted`). */
   'bot-edit': { token: string; chatId: number; message: ChatMessage };
-  'chat-action': { token: string; chatId: number; action: string };
-  'callback-answer': { token: string; chatId?: number; answer: CallbackAnswer };
+  'chat-action': { token: string; chatId: number; action: string; traceId?: string };
+  'callback-answer': { token: string; chatId?: number; answer: CallbackAnswer; traceId?: string };
+  /** The first Bot API call made while handling an update named it (baggage) and its trace. */
+  'update-trace': { token: string; updateId: number; traceId: string };
 }
 
 /** Name of an event the fake emits. */
@@ -249,10 +291,14 @@ export interface TelegramFake {
   stop(): Promise<void>;
   readonly apiRoot: string;
   readonly port: number;
+  /** The web chat page, when `webChat` was set. */
+  readonly webChatUrl: string | undefined;
   /** A user (cached by id and token); their private chat becomes known to the bot. */
   user(init: FakeUserInit): FakeUser;
   readonly faults: FaultInjector;
   calls(token?: string): ReadonlyArray<ApiCall>;
+  /** The trace of an update, once a Bot API call made while handling it arrived. */
+  updateTrace(token: string, updateId: number): string | undefined;
   /** Queues an update with a chosen update_id (replaying one tests duplicate delivery). */
   enqueueRaw(token: string, update: Partial<Update> & { update_id: number }): Update;
   on<E extends TelegramFakeEventName>(event: E, listener: (e: TelegramFakeEvents[E]) => void): void;

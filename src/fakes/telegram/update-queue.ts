@@ -19,14 +19,13 @@ export function updateChatKey(update: Update): number | undefined {
 interface Entry {
   update: Update;
   delivered: boolean;
-  /** The confirmed offset when it was queued: raw updates may reuse ids below it. */
-  offsetAtEnqueue: number;
+  /** Queued with an id chosen by the caller (a replay): kept until delivered once. */
+  raw: boolean;
 }
 
 /** Pending updates of one bot, with getUpdates' offset and allowed_updates rules. */
 export class UpdateQueue {
   private entries: Entry[] = [];
-  private confirmed = 0;
   private nextId: number;
   private allowed: Set<string> | undefined;
   private readonly waiters = new Set<() => void>();
@@ -64,18 +63,18 @@ export class UpdateQueue {
     return this.allowed ? this.allowed.has(type) : !OPT_IN.has(type);
   }
 
-  /** Queues an update; false if allowed_updates filters it out. */
-  push(update: Update): boolean {
+  /** Queues an update; false if allowed_updates filters it out. `raw`: its id was chosen by the caller. */
+  push(update: Update, raw = false): boolean {
     if (!this.isAllowed(update)) return false;
-    this.entries.push({ update, delivered: false, offsetAtEnqueue: this.confirmed });
+    this.entries.push({ update, delivered: false, raw });
     this.wake();
     return true;
   }
 
   /**
-   * Applies getUpdates' `offset`: updates with a lower id are forgotten. A raw update queued
-   * with an id below the already-confirmed offset survives until it has been delivered once,
-   * so duplicate-delivery tests can replay an update_id.
+   * Applies getUpdates' `offset`: updates with a lower id are forgotten. A raw update survives
+   * until it has been delivered once, so duplicate-delivery tests can replay an update_id, even
+   * one a getUpdates confirmed between the two copies being queued.
    */
   confirm(offset: number): void {
     if (offset < 0) {
@@ -83,10 +82,7 @@ export class UpdateQueue {
       return;
     }
     if (offset === 0) return;
-    this.entries = this.entries.filter(
-      (e) => !(e.update.update_id < offset && (e.delivered || e.offsetAtEnqueue < offset)),
-    );
-    this.confirmed = Math.max(this.confirmed, offset);
+    this.entries = this.entries.filter((e) => !(e.update.update_id < offset && (e.delivered || !e.raw)));
   }
 
   /** Up to `limit` pending updates, oldest first, marked as delivered. */

@@ -1,21 +1,23 @@
 import { AppError } from '../../errors/app-error.ts';
-import type { GenerationStatus } from './generation.ts';
 
-/** No generation has this id. */
-export class GenerationNotFoundError extends AppError {
-  override readonly name = 'GenerationNotFoundError';
-  constructor(id: string) {
-    super(`Generation ${id} not found`, { code: 'generation.not_found', details: { generation_id: id } });
+/** The user already has as many generations in flight as allowed; nothing was charged. */
+export class TooManyGenerationsError extends AppError {
+  override readonly name = 'TooManyGenerationsError';
+  constructor(userId: number, limit: number) {
+    super(`User ${userId} has ${limit} generations in flight`, {
+      code: 'generation.too_many_in_flight',
+      userMessageKey: 'error-too-many-generations',
+      userMessageArgs: { limit },
+      expected: true,
+      details: { user_id: userId, limit },
+    });
   }
 }
 
-/** The operation needs the generation in another status (e.g. delivering one that failed). */
-export class GenerationStateError extends AppError {
-  override readonly name = 'GenerationStateError';
-  constructor(id: string, status: GenerationStatus, expected: GenerationStatus) {
-    super(`Generation ${id} is ${status}, expected ${expected}`, {
-      code: 'generation.invalid_state',
-      details: { generation_id: id, status, expected },
-    });
+/** Telegram refused the result for good (e.g. too big, bad file); the charge is refunded. */
+export class DeliveryRejectedError extends AppError {
+  override readonly name = 'DeliveryRejectedError';
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { code: 'generation.delivery_failed', ...options });
   }
 }

@@ -1,4 +1,5 @@
 import { type Context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
+import { ERROR_REF_LENGTH } from '../../errors/error-ref.ts';
 
 /**
  * The context later spans of a generation start in: the confirming update's trace when known, so the
@@ -6,4 +7,19 @@ import { type Context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
  */
 export function generationContext(traceparent: string | null): Context {
   return traceparent ? propagation.extract(ROOT_CONTEXT, { traceparent }) : ROOT_CONTEXT;
+}
+
+/**
+ * The reference users see for a generation's failure: the trace id's prefix (as for every other
+ * error), or the generation id's when tracing was off at confirmation.
+ */
+export function generationRef(generation: {
+  readonly traceparent?: string | null | undefined;
+  readonly id: string;
+}): string {
+  const traceId = generation.traceparent?.split('-')[1];
+  return (traceId && /^[0-9a-f]{32}$/.test(traceId) ? traceId : generation.id.replaceAll('-', '')).slice(
+    0,
+    ERROR_REF_LENGTH,
+  );
 }

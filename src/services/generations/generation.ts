@@ -1,6 +1,21 @@
-import type { GenerationRow, GenerationStatus } from '../../db/tables/generations.table.ts';
+import type {
+  GenerationApi,
+  GenerationRow,
+  GenerationStatus,
+  ResultKind,
+} from '../../db/tables/generations.table.ts';
 
-export type { GenerationStatus };
+export type { GenerationApi, GenerationStatus, ResultKind };
+
+/** Statuses a worker still drives (create, poll, deliver). */
+export const ACTIVE_STATUSES: readonly GenerationStatus[] = ['pending', 'running', 'succeeded'];
+/** Final statuses in which the charge was refunded (or, for a dry run, nothing was charged). */
+export const REFUNDED_STATUSES: readonly GenerationStatus[] = [
+  'failed',
+  'timed_out',
+  'refunded',
+  'cancelled',
+];
 
 /** A paid generation as the rest of the bot sees it. */
 export interface Generation {
@@ -13,7 +28,10 @@ export interface Generation {
   readonly price: number;
   readonly status: GenerationStatus;
   readonly kieTaskId: string | undefined;
-  readonly chargeEntryId: number;
+  readonly api: GenerationApi;
+  readonly dryRun: boolean;
+  /** Undefined only for dry runs. */
+  readonly chargeEntryId: number | undefined;
   readonly refundEntryId: number | undefined;
   readonly pollAttempts: number;
   readonly nextRunAt: Date;
@@ -21,6 +39,13 @@ export interface Generation {
   readonly resultUrls: readonly string[] | undefined;
   readonly failCode: string | undefined;
   readonly failMsg: string | undefined;
+  readonly statusMessageId: number | undefined;
+  readonly sourceFileId: string | undefined;
+  readonly resultFileId: string | undefined;
+  readonly resultKind: ResultKind | undefined;
+  readonly deliveryAttempts: number;
+  /** W3C trace context of the confirming update (its trace id is the generation's). */
+  readonly traceparent: string | undefined;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -37,7 +62,9 @@ export function toGeneration(row: GenerationRow): Generation {
     price: row.price,
     status: row.status,
     kieTaskId: row.kie_task_id ?? undefined,
-    chargeEntryId: row.charge_entry_id,
+    api: row.api,
+    dryRun: row.dry_run,
+    chargeEntryId: row.charge_entry_id ?? undefined,
     refundEntryId: row.refund_entry_id ?? undefined,
     pollAttempts: row.poll_attempts,
     nextRunAt: row.next_run_at,
@@ -45,6 +72,12 @@ export function toGeneration(row: GenerationRow): Generation {
     resultUrls: row.result_urls ?? undefined,
     failCode: row.fail_code ?? undefined,
     failMsg: row.fail_msg ?? undefined,
+    statusMessageId: row.status_message_id === null ? undefined : Number(row.status_message_id),
+    sourceFileId: row.source_file_id ?? undefined,
+    resultFileId: row.result_file_id ?? undefined,
+    resultKind: row.result_kind ?? undefined,
+    deliveryAttempts: row.delivery_attempts,
+    traceparent: row.traceparent ?? undefined,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -7,7 +7,24 @@ export {
   type RunDueResult,
   type StartGeneration,
 } from './generation.service.ts';
-export { type Generation, type GenerationStatus, toGeneration } from './generation.ts';
-export { GenerationNotFoundError, GenerationStateError } from './generation-errors.ts';
-export { generationContext } from './generation-trace.ts';
-export { defaultPollSchedule, type PollSchedule } from './poll-schedule.ts';
+export {
+  ACTIVE_STATUSES,
+  type Generation,
+  type GenerationStatus,
+  REFUNDED_STATUSES,
+  type ResultKind,
+  toGeneration,
+} from './generation.ts';
+export {
+  DeliveryRejectedError,
+  TooManyGenerationsError,
+} from './generation-errors.ts';
+export type { DeliveredResult, GenerationHooks, GenerationProgress } from './generation-hooks.ts';
+export { generationContext, generationRef } from './generation-trace.ts';
+export { createGenerationWorker, type GenerationWorker } from './generation-worker.ts';
+export {
+  callbackSafetyNetSchedule,
+  defaultPollSchedule,
+  type PollSchedule,
+  pollSchedule,
+} from './poll-schedule.ts';

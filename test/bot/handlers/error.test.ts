@@ -8,10 +8,14 @@ import { createI18n } from '../../../src/bot/i18n.ts';
 import { createBot } from '../../../src/bot/index.ts';
 import { parseConfig } from '../../../src/config.ts';
 import { AppError, ServiceUnavailableError, ValidationError } from '../../../src/errors/app-error.ts';
+import type { AdminAlerts } from '../../../src/services/admin/admin-alerts.ts';
+import type { AdminService } from '../../../src/services/admin/index.ts';
 import type { BillingService } from '../../../src/services/billing/billing.service.ts';
+import type { DraftService } from '../../../src/services/drafts/draft.service.ts';
 import { createBotMetrics } from '../../../src/telemetry/metrics.ts';
 import { TEST_BOT_INFO as BOT_INFO } from '../../support/bot-info.ts';
 import { createCaptureLogger } from '../../support/capture-logger.ts';
+import { unused } from '../../support/unused.ts';
 
 const TOKEN = '7012345678:AAE-test_Token-abcdefghijklmnopqrstuvwx';
 
@@ -39,10 +43,15 @@ function deps(blocked: number[]): { deps: BotDeps; log: ReturnType<typeof create
       claimUpdate: async () => true,
       metrics: createBotMetrics(),
       // The error handler never touches money.
-      billing: new Proxy({} as BillingService, {
-        get: () => () => Promise.reject(new Error('billing is not used here')),
-      }),
+      billing: unused<BillingService>('billing'),
       packs: [],
+      alerts: unused<AdminAlerts>('alerts'),
+      catalog: { models: [], packs: [] },
+      generations: undefined,
+      drafts: unused<DraftService>('drafts'),
+      admin: unused<AdminService>('admin'),
+      // No LLM configured: the protocol feature steps aside.
+      protocols: undefined,
     },
   };
 }

@@ -202,6 +202,12 @@ describe('KIE client: transport', () => {
 });
 
 describe('KIE client: the API key stays secret', () => {
+  it('registers the callback HMAC key it is handed (config.kie is spread into the options) as a secret', () =>
+    withKie({}, { callbackHmacKey: 'whsec-client-77aa' }, async () => {
+      const { redact } = await import('../../../src/telemetry/redact.ts');
+      assert.equal(redact('sig key whsec-client-77aa'), 'sig key <redacted>');
+    }));
+
   it('never puts the key into an error message, details, excerpt or inspect output', () =>
     withKie({ requireUserAgent: true }, { timeoutMs: 200 }, async (fake, client) => {
       const errors: unknown[] = [];

@@ -14,6 +14,8 @@ export async function withKie(
   await fake.start();
   const client = createKieClient({
     baseUrl: fake.baseUrl,
+    // The fake serves the upload host's endpoint on the same port.
+    uploadBaseUrl: fake.baseUrl,
     apiKey: TEST_KIE_KEY,
     timeoutMs: 2000,
     createPer10s: 20,
@@ -47,6 +49,23 @@ export async function pollUntilDone(client: KieClient, taskId: string, timeoutMs
     if (info.done) return info;
     if (Date.now() > deadline) throw new Error(`task ${taskId} still ${info.state}`);
     await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A valid Suno request in non-custom mode (kie-api.md §7). */
+export const SONG = {
+  model: 'V4_5',
+  input: { prompt: 'A calm song about the sea', instrumental: true },
+} as const;
+
+/** Polls Suno record-info until the task is done, within Suno's 3 polls per second per task. */
+export async function pollMusicUntilDone(client: KieClient, taskId: string, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 1; ; attempt += 1) {
+    const info = await client.musicRecordInfo(taskId, { attempt, model: SONG.model });
+    if (info.done) return info;
+    if (Date.now() > deadline) throw new Error(`task ${taskId} still ${info.state}`);
+    await new Promise((r) => setTimeout(r, 350));
   }
 }
 

@@ -111,6 +111,23 @@ describe('createKieFake: callbacks (§5, §9 rows 10–11)', () => {
     assert.ok(Date.now() / 1000 - Number(lateTs) >= 300, 'the timestamp is stale');
   });
 
+  it('posts to the callBackUrl exactly as given, so the generation id in its query string comes back (§9 row 16)', async (t) => {
+    const receiver = await startReceiver();
+    t.after(() => receiver.close());
+    const callBackUrl = `${receiver.url}&generation=gen-7%2Fa`;
+    fake.script('*', { outcome: 'success', times: 1 });
+    const r = await kieCall(fake, '/api/v1/jobs/createTask', nanoBanana({ callBackUrl }));
+    const taskId = (r.body.data as { taskId: string }).taskId;
+    await waitFor(() => receiver.received.length >= 1);
+    const cb = receiver.received[0] as ReceivedCallback;
+    assert.equal(cb.url, '/kie/callback?job=42&generation=gen-7%2Fa');
+    assert.equal(new URL(cb.url, 'http://x').searchParams.get('generation'), 'gen-7/a');
+    assert.equal((cb.body.data as { taskId: string }).taskId, taskId);
+    // The attempt event fires once the fake has read the reply, a moment after the receiver saw the body.
+    await waitFor(() => attempts.some((a) => a.taskId === taskId));
+    assert.equal(attempts.find((a) => a.taskId === taskId)?.url, callBackUrl);
+  });
+
   it("sends nothing with callback 'none'", async (t) => {
     const receiver = await startReceiver();
     t.after(() => receiver.close());

@@ -68,6 +68,10 @@ describe('createKieFake: Suno (§7)', () => {
     assert.equal(complete.data[0]?.audio_url, tracks[0]?.audioUrl);
     assert.ok('stream_audio_url' in (complete.data[0] ?? {}));
     assert.ok(receiver.received.every((r) => typeof r.headers['x-webhook-signature'] === 'string'));
+    assert.ok(
+      receiver.received.every((r) => r.url === '/kie/callback?job=42'),
+      'every stage posts to the callBackUrl as given, query string included',
+    );
   });
 
   it('reports a failure status and an error callback', async (t) => {

@@ -49,6 +49,8 @@ export async function waitFor(predicate: () => boolean, timeoutMs = 3000): Promi
 
 /** One request the receiver got. */
 export interface ReceivedCallback {
+  /** Path and query string the callback was posted to. */
+  url: string;
   headers: IncomingHttpHeaders;
   body: Record<string, unknown>;
   raw: string;
@@ -68,7 +70,12 @@ export async function startReceiver(statuses: number[] = []): Promise<{
       raw += c;
     });
     req.on('end', () => {
-      received.push({ headers: req.headers, body: JSON.parse(raw) as Record<string, unknown>, raw });
+      received.push({
+        url: req.url ?? '',
+        headers: req.headers,
+        body: JSON.parse(raw) as Record<string, unknown>,
+        raw,
+      });
       res.writeHead(statuses.shift() ?? 200).end('ok');
     });
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { InsufficientBalanceError } from '../../../src/errors/billing-errors.ts';
-import { GenerationStateError } from '../../../src/services/generations/index.ts';
+import { DeliveryRejectedError } from '../../../src/services/generations/index.ts';
 import { DATABASE_KIND } from '../../support/test-database.ts';
 import { createGenerationHarness, type GenerationHarness, MODEL, runUntil } from './generation-harness.ts';
 
@@ -27,16 +27,25 @@ describe(`generation service (${DATABASE_KIND})`, () => {
   it('charges once, polls to success, delivers', async () => {
     h.script('success');
     const user = await h.user(100);
-    const service = h.service();
+    const delivered: string[][] = [];
+    const service = h.service({
+      hooks: {
+        deliver: async (g) => {
+          delivered.push([...(g.resultUrls ?? [])]);
+          return { kind: 'photo', fileId: 'file-1' };
+        },
+      },
+    });
     const gen = await start(user, `k-${user}`);
     assert.equal(gen.status, 'pending');
     assert.equal((await start(user, `k-${user}`)).id, gen.id, 'same key → same generation');
-    const [done] = await runUntil(service, [gen.id], ['succeeded']);
+    const [done] = await runUntil(service, [gen.id], ['delivered']);
     assert.ok(done?.kieTaskId);
     assert.equal(done?.resultUrls?.length, 1);
-    assert.equal((await service.markDelivered(gen.id)).status, 'delivered');
-    assert.equal((await service.markDelivered(gen.id)).status, 'delivered', 'repeat is a no-op');
-    await assert.rejects(service.failDelivery(gen.id), GenerationStateError);
+    assert.equal(done?.resultFileId, 'file-1');
+    assert.deepEqual(delivered, [[...(done?.resultUrls ?? [])]], 'delivered once, with the result URLs');
+    await service.runDue({ limit: 50, workerId: 'w-test' });
+    assert.equal(delivered.length, 1, 'a delivered generation is never claimed again');
     assert.equal(await h.billing.balance(user), 100 - MODEL.price);
     assert.deepEqual(await entries(user), [`charge:-${MODEL.price}`]);
   });
@@ -85,11 +94,20 @@ describe(`generation service (${DATABASE_KIND})`, () => {
   it('refunds a result that could not be delivered', async () => {
     h.script('success');
     const user = await h.user(50);
-    const service = h.service();
+    let attempts = 0;
+    const service = h.service({
+      hooks: {
+        deliver: async () => {
+          attempts += 1;
+          throw new DeliveryRejectedError('Bad Request: wrong file identifier/HTTP URL specified');
+        },
+      },
+    });
     const gen = await start(user, `k-${user}`);
-    await runUntil(service, [gen.id], ['succeeded']);
-    assert.equal((await service.failDelivery(gen.id)).status, 'refunded');
-    assert.equal((await service.failDelivery(gen.id)).status, 'refunded', 'repeat is a no-op');
+    const [done] = await runUntil(service, [gen.id], ['refunded']);
+    assert.equal(done?.failCode, 'generation.delivery_failed');
+    assert.equal(attempts, 1, 'a refusal is not retried');
+    await service.runDue({ limit: 50, workerId: 'w-test' });
     assert.equal(await h.billing.balance(user), 50);
     assert.deepEqual(await entries(user), [`charge:-${MODEL.price}`, `refund:${MODEL.price}`]);
   });

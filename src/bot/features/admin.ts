@@ -1,0 +1,105 @@
+import { Composer } from 'grammy';
+import { type AdminCommand, parseAdminCommand } from '../admin/parse-admin-command.ts';
+import {
+  renderAdjusted,
+  renderGenerationList,
+  renderRecheck,
+  renderTotals,
+  renderUserReport,
+} from '../admin/render-admin.ts';
+import type { BotContext } from '../context.ts';
+import { escapeHtml } from '../escape-html.ts';
+import { isAdmin } from '../filters/is-admin.ts';
+import { ADMIN_ACTION, adminKeyboard } from '../keyboards/admin.ts';
+import { handledBy } from '../middlewares/handled-by.ts';
+
+const composer = new Composer<BotContext>();
+// Private chats of ADMIN_IDS only. Everyone else falls through to `unhandled`, so a non-admin's
+// /admin gets exactly the unknown-command reply and an admin button they got hold of is "expired".
+const admins = composer.chatType('private').filter(isAdmin);
+
+const html = { parse_mode: 'HTML' } as const;
+
+/** Runs one parsed command and replies; `messageRef` identifies the admin's message (`<chat>:<message>`). */
+async function run(
+  ctx: BotContext,
+  adminId: number,
+  command: AdminCommand,
+  messageRef: string,
+): Promise<void> {
+  const admin = ctx.deps.admin;
+  switch (command.kind) {
+    case 'totals':
+      await ctx.reply(renderTotals(ctx, await admin.totals(adminId)), {
+        ...html,
+        reply_markup: adminKeyboard(ctx),
+      });
+      return;
+    case 'help':
+      // Plain text: the usage shows <placeholders>.
+      await ctx.reply(ctx.t('admin-usage'));
+      return;
+    case 'user': {
+      const report = await admin.lookupUser(adminId, command.userId);
+      await ctx.reply(
+        report
+          ? renderUserReport(ctx, report)
+          : ctx.t('admin-user-not-found', { id: String(command.userId) }),
+        html,
+      );
+      return;
+    }
+    case 'adjust': {
+      // Derived from the admin's message, so the same message handled twice adjusts once.
+      const idempotencyKey = `admin-adjust:${ctx.me.id}:${messageRef}`;
+      const result = await admin.adjust({
+        adminId,
+        userId: command.userId,
+        amount: command.amount,
+        reason: command.reason,
+        idempotencyKey,
+      });
+      await ctx.reply(renderAdjusted(ctx, result), html);
+      return;
+    }
+    case 'recheck':
+      await recheck(ctx, adminId, command.ref);
+      return;
+  }
+}
+
+async function recheck(ctx: BotContext, adminId: number, ref: string): Promise<void> {
+  const report = await ctx.deps.admin.recheck(adminId, ref);
+  await ctx.reply(
+    report ? renderRecheck(ctx, report) : ctx.t('admin-recheck-not-found', { ref: escapeHtml(ref) }),
+    html,
+  );
+}
+
+admins.command('admin', handledBy('admin'), async (ctx) => {
+  await run(ctx, ctx.from.id, parseAdminCommand(ctx.match), `${ctx.chat.id}:${ctx.msg.message_id}`);
+});
+
+admins.callbackQuery(ADMIN_ACTION.totals, handledBy('admin'), async (ctx) => {
+  await ctx.answerCallbackQuery();
+  const totals = await ctx.deps.admin.totals(ctx.from.id);
+  await ctx.editMessageText(renderTotals(ctx, totals), { ...html, reply_markup: adminKeyboard(ctx) });
+});
+
+admins.callbackQuery([ADMIN_ACTION.inFlight, ADMIN_ACTION.failed], handledBy('admin'), async (ctx) => {
+  await ctx.answerCallbackQuery();
+  const kind = ctx.callbackQuery.data === ADMIN_ACTION.inFlight ? 'in_flight' : 'failed';
+  const list = await ctx.deps.admin.list(ctx.from.id, kind);
+  await ctx.editMessageText(renderGenerationList(ctx, kind, list), {
+    ...html,
+    reply_markup: adminKeyboard(ctx, kind === 'in_flight' ? list : []),
+  });
+});
+
+admins.callbackQuery(new RegExp(`^${ADMIN_ACTION.recheck}:(.+)$`), handledBy('admin'), async (ctx) => {
+  await ctx.answerCallbackQuery();
+  await recheck(ctx, ctx.from.id, ctx.match[1] as string);
+});
+
+/** /admin for ADMIN_IDS: totals, user lookup, ledgered adjustments, task re-checks. */
+export const adminFeature = composer;

@@ -1,0 +1,125 @@
+import type { I18n } from '@grammyjs/i18n';
+import { type Api, GrammyError } from 'grammy';
+import type { Catalog } from '../../catalog/index.ts';
+import { findModel } from '../../catalog/index.ts';
+import type { Logger } from '../../logger.ts';
+import type { AdminAlerts } from '../../services/admin/admin-alerts.ts';
+import type { Generation, GenerationProgress } from '../../services/generations/index.ts';
+import { generationRef, REFUNDED_STATUSES } from '../../services/generations/index.ts';
+import type { Language, UserService } from '../../services/user.service.ts';
+import type { BotContext } from '../context.ts';
+import { failureReasonKey } from './failure-reason.ts';
+import { formatElapsed } from './format-elapsed.ts';
+
+/** Chat action shown while a model of each kind works (it lasts 5 s on the user's screen). */
+const CHAT_ACTION = { image: 'upload_photo', video: 'upload_video', music: 'upload_voice' } as const;
+const CHAT_ACTION_EVERY_MS = 4500;
+
+export interface StatusNotifierDeps {
+  readonly api: Api;
+  readonly i18n: I18n<BotContext>;
+  readonly catalog: Catalog;
+  readonly users: UserService;
+  readonly alerts: AdminAlerts;
+  readonly logger: Logger;
+  readonly defaultLanguage: Language;
+  /** Least time between two edits of one chat's status message; final states are never held back. */
+  readonly intervalMs: number;
+  readonly now?: () => number;
+}
+
+/**
+ * Keeps each generation's one status message in step with the task: queued (with the queue
+ * position) → generating (elapsed time, chat action) → done, or why it failed, the refund and the
+ * error reference. Telegram allows about one edit per second per chat; we allow far fewer.
+ */
+export function createStatusNotifier(deps: StatusNotifierDeps) {
+  const { api, i18n, catalog, users, alerts, logger } = deps;
+  const clock = deps.now ?? Date.now;
+  const lastEdit = new Map<number, number>();
+  const lastAction = new Map<number, number>();
+  // What each status message shows now: an identical edit would only earn a 400 "not modified".
+  const shown = new Map<string, string>();
+
+  const languageOf = async (userId: number): Promise<Language> =>
+    (await users.get(userId).catch(() => undefined))?.language ?? deps.defaultLanguage;
+
+  const render = (g: Generation, lang: Language, progress: GenerationProgress): string | undefined => {
+    const model = findModel(catalog, g.modelId)?.title[lang] ?? g.modelId;
+    const elapsed = formatElapsed(clock() - g.createdAt.getTime());
+    const t = (key: string, args: Record<string, string | number> = {}) =>
+      i18n.t(lang, key, { model, ...args });
+    const dry = g.dryRun ? `${t('gen-dry-run-note')}\n` : '';
+    if (progress.type === 'queued') return `${dry}${t('gen-status-queue', { position: progress.position })}`;
+    switch (g.status) {
+      case 'pending':
+        return `${dry}${t('gen-status-queued')}`;
+      case 'running':
+        return `${dry}${t('gen-status-running', { elapsed })}`;
+      case 'succeeded':
+        return `${dry}${t('gen-status-sending', { elapsed })}`;
+      case 'delivered':
+        return `${dry}${t('gen-status-delivered', { elapsed, price: g.dryRun ? 0 : g.price })}`;
+      default: {
+        if (!REFUNDED_STATUSES.includes(g.status)) return undefined;
+        const refund = g.dryRun ? t('gen-refund-dry-run') : t('gen-refunded', { price: g.price });
+        const head =
+          g.status === 'cancelled'
+            ? t('gen-status-cancelled')
+            : t('gen-status-failed', { reason: t(failureReasonKey(g.failCode)) });
+        const ref =
+          g.status === 'cancelled' ? '' : `\n\n${i18n.t(lang, 'error-reference', { ref: generationRef(g) })}`;
+        return `${dry}${head}\n${refund}${ref}`;
+      }
+    }
+  };
+
+  /** Edits the status message; a final state that cannot be edited in is sent as a new message. */
+  const show = async (g: Generation, text: string, final: boolean): Promise<void> => {
+    try {
+      if (g.statusMessageId === undefined) throw new Error('no status message');
+      await api.editMessageText(g.chatId, g.statusMessageId, text, { parse_mode: 'HTML' });
+    } catch (error) {
+      if (error instanceof GrammyError && /message is not modified/.test(error.description)) return;
+      if (final) await api.sendMessage(g.chatId, text, { parse_mode: 'HTML' });
+      else throw error;
+    }
+  };
+
+  return async (g: Generation, progress: GenerationProgress): Promise<void> => {
+    const final = g.status === 'delivered' || REFUNDED_STATUSES.includes(g.status);
+    const now = clock();
+    try {
+      if (!final && now - (lastEdit.get(g.chatId) ?? 0) < deps.intervalMs) {
+        // Held back, but the user still sees the bot working.
+        if (g.status === 'running' && now - (lastAction.get(g.chatId) ?? 0) >= CHAT_ACTION_EVERY_MS) {
+          lastAction.set(g.chatId, now);
+          const kind = findModel(catalog, g.modelId)?.kind ?? 'image';
+          await api.sendChatAction(g.chatId, CHAT_ACTION[kind]);
+        }
+        return;
+      }
+      if (g.failCode === 'kie.insufficient_credits') {
+        // The operator's KIE account is empty: admins hear it once per incident, not once per user.
+        await alerts.raise({ incident: 'kie.insufficient_credits', errorRef: generationRef(g) });
+      }
+      const text = render(g, await languageOf(g.userId), progress);
+      if (text === undefined || (!final && shown.get(g.id) === text)) return;
+      lastEdit.set(g.chatId, now);
+      shown.set(g.id, text);
+      await show(g, text, final);
+      if (final) {
+        lastEdit.delete(g.chatId);
+        lastAction.delete(g.chatId);
+        shown.delete(g.id);
+      }
+    } catch (error) {
+      // A status message is a courtesy: its failure never touches the generation or the money.
+      logger.warn('Could not update a generation status message', {
+        err: error,
+        generation_id: g.id,
+        status: g.status,
+      });
+    }
+  };
+}

@@ -1,0 +1,128 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../schema.ts';
+import type {
+  NewProtocolJobRow,
+  ProtocolJobRow,
+  ProtocolJobStatus,
+  ProtocolJobUpdate,
+} from '../tables/protocol-jobs.table.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Inserts a job and returns it. */
+export async function insertProtocolJob(db: Db, row: NewProtocolJobRow): Promise<ProtocolJobRow> {
+  return db.insertInto('protocol_jobs').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/** One job by id. */
+export async function findProtocolJob(db: Db, id: string): Promise<ProtocolJobRow | undefined> {
+  return db.selectFrom('protocol_jobs').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Locks one job until the transaction ends. */
+export async function lockProtocolJob(db: Db, id: string): Promise<ProtocolJobRow | undefined> {
+  return db.selectFrom('protocol_jobs').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+/** Changes a job only while it is in `from`; undefined when it was not. */
+export async function updateProtocolJob(
+  db: Db,
+  id: string,
+  from: ProtocolJobStatus,
+  changes: ProtocolJobUpdate,
+): Promise<ProtocolJobRow | undefined> {
+  return db
+    .updateTable('protocol_jobs')
+    .set(changes)
+    .where('id', '=', id)
+    .where('status', '=', from)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Changes a running job only while `workerId` holds its lease; false when it does not any more. */
+export async function updateLeasedProtocolJob(
+  db: Db,
+  id: string,
+  workerId: string,
+  changes: ProtocolJobUpdate,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('protocol_jobs')
+    .set(changes)
+    .where('id', '=', id)
+    .where('status', '=', 'running')
+    .where('locked_by', '=', workerId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/**
+ * Leases up to `limit` running jobs nobody holds (no lease, or an expired one) to `workerId` and
+ * counts the pick-up in `resumes`. SKIP LOCKED keeps concurrent instances on disjoint rows.
+ */
+export async function claimAbandonedProtocolJobs(
+  trx: Transaction<Database>,
+  claim: { now: Date; limit: number; workerId: string; lockedUntil: Date },
+): Promise<ProtocolJobRow[]> {
+  const due = await trx
+    .selectFrom('protocol_jobs')
+    .select('id')
+    .where('status', '=', 'running')
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', claim.now)]))
+    .orderBy('started_at')
+    .limit(claim.limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+  if (due.length === 0) return [];
+  return trx
+    .updateTable('protocol_jobs')
+    .set((eb) => ({
+      locked_by: claim.workerId,
+      locked_until: claim.lockedUntil,
+      resumes: eb('resumes', '+', 1),
+      updated_at: claim.now,
+    }))
+    .where(
+      'id',
+      'in',
+      due.map((r) => r.id),
+    )
+    .returningAll()
+    .execute();
+}
+
+/** Deletes quotes nobody confirmed before `before` (their text goes with them). */
+export async function deleteStaleQuotes(db: Db, before: Date): Promise<number> {
+  const result = await db
+    .deleteFrom('protocol_jobs')
+    .where('status', '=', 'quoted')
+    .where('created_at', '<', before)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Stores a finished segment's notes; a repeat (two workers after a lease takeover) keeps the first. */
+export async function insertSegmentNotes(db: Db, jobId: string, idx: number, notes: string): Promise<void> {
+  await db
+    .insertInto('protocol_segments')
+    .values({ job_id: jobId, idx, notes })
+    .onConflict((oc) => oc.columns(['job_id', 'idx']).doNothing())
+    .execute();
+}
+
+/** The finished segments of a job, by index. */
+export async function listSegmentNotes(db: Db, jobId: string): Promise<Map<number, string>> {
+  const rows = await db
+    .selectFrom('protocol_segments')
+    .select(['idx', 'notes'])
+    .where('job_id', '=', jobId)
+    .execute();
+  return new Map(rows.map((r) => [r.idx, r.notes]));
+}
+
+/** Drops a finished job's segment notes (they hold text derived from the user's). */
+export async function deleteSegmentNotes(db: Db, jobId: string): Promise<void> {
+  await db.deleteFrom('protocol_segments').where('job_id', '=', jobId).execute();
+}

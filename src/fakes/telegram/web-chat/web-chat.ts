@@ -1,0 +1,343 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Update } from 'grammy/types';
+import { sendJson } from '../../shared/send-json.ts';
+import type { BotState } from '../bot-state.ts';
+import type { FakeCore } from '../fake-core.ts';
+import type { FakeUser, FakeUserInit, FaultSwitch, WebChatOptions } from '../types.ts';
+import { EventStream } from './event-stream.ts';
+import { HttpProblem, jsonBody, rawBody } from './http-body.ts';
+import { serveMedia } from './serve-media.ts';
+import { serveWebFile } from './static-files.ts';
+import { telegram429Switch } from './telegram-429-switch.ts';
+import { toWireMessage, type WireContext } from './to-wire.ts';
+import { traceLink } from './trace-link.ts';
+import type { WireEvent, WirePress, WireSwitch, WireUser } from './wire.ts';
+
+const DEFAULT_GRAFANA_URL = 'http://localhost:3000';
+/** Kept per chat / overall; a sandbox may run for days. */
+const MAX_PRESSES_PER_CHAT = 500;
+const MAX_REMEMBERED_UPDATES = 10_000;
+
+/**
+ * The web chat: a browser Telegram client served by the fake at `/`, with a JSON API under
+ * `/chat/api/` and live updates over server-sent events. It talks to the fake's default bot.
+ * Presses and payments are kept here (they are updates, not messages); each update's trace comes
+ * from the fake (the first Bot API call the bot made while handling it names the update in baggage).
+ */
+export class WebChat {
+  private readonly core: FakeCore;
+  private readonly grafanaUrl: string;
+  private readonly switches: FaultSwitch[];
+  private readonly mediaOrigins: Set<string>;
+  private readonly userFor: (init: FakeUserInit) => FakeUser;
+  private readonly streams = new Set<{ chatId: number; stream: EventStream }>();
+  private readonly presses = new Map<number, WirePress[]>();
+  /** update_id → chat, so a trace found later reaches the right page. */
+  private readonly updateChats = new Map<number, number>();
+
+  constructor(core: FakeCore, options: WebChatOptions, userFor: (init: FakeUserInit) => FakeUser) {
+    this.core = core;
+    this.grafanaUrl = options.grafanaUrl ?? DEFAULT_GRAFANA_URL;
+    this.switches = [telegram429Switch(core), ...(options.switches ?? [])];
+    this.mediaOrigins = new Set((options.mediaOrigins ?? []).map((o) => new URL(o).origin));
+    this.userFor = userFor;
+    core.events.on('update', (e) => this.onUpdate(e.token, e.update));
+    core.events.on('bot-message', (e) => this.onBotMessage(e.token, e.chatId, e.message.messageId));
+    core.events.on('bot-edit', (e) => this.onBotMessage(e.token, e.chatId, e.message.messageId));
+    core.events.on('chat-action', (e) => {
+      if (e.token === this.token())
+        this.broadcast(e.chatId, { type: 'action', action: e.action, ...this.traceField(e.traceId) });
+    });
+    core.events.on('callback-answer', (e) => {
+      if (e.token !== this.token() || e.chatId === undefined) return;
+      this.broadcast(e.chatId, {
+        type: 'answer',
+        ...(e.answer.text ? { text: e.answer.text } : {}),
+        showAlert: e.answer.showAlert === true,
+        ...(e.answer.url ? { url: e.answer.url } : {}),
+        ...this.traceField(e.traceId),
+      });
+    });
+    core.events.on('update-trace', (e) => {
+      const chatId = this.updateChats.get(e.updateId);
+      if (e.token === this.token() && chatId !== undefined)
+        this.broadcast(chatId, { type: 'trace', updateId: e.updateId, trace: this.link(e.traceId) });
+    });
+  }
+
+  /** Answers the page and its API; false for any other path (the Bot API's). */
+  async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+    const path = url.pathname;
+    if (req.method === 'GET' && (path === '/' || path.startsWith('/web/'))) {
+      const served = await serveWebFile(path === '/' ? 'index.html' : path.slice('/web/'.length), res);
+      if (!served) sendJson(res, 404, { error: 'not found' });
+      return true;
+    }
+    if (!path.startsWith('/chat/api/')) return false;
+    try {
+      await this.route(req, res, url, path.slice('/chat/api/'.length));
+    } catch (error) {
+      if (!(error instanceof HttpProblem)) throw error;
+      req.resume();
+      if (!res.headersSent) sendJson(res, error.status, { error: error.message });
+    }
+    return true;
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse, url: URL, route: string): Promise<void> {
+    const bot = this.bot();
+    const key = `${req.method} ${route.replace(/\/.*$/, '/*')}`;
+    switch (key) {
+      case 'GET state':
+        return sendJson(res, 200, {
+          users: this.users(),
+          switches: this.wireSwitches(),
+          grafanaUrl: this.grafanaUrl,
+        });
+      case 'POST users': {
+        const body = await jsonBody(req);
+        const id = Number(body.id);
+        if (!Number.isSafeInteger(id) || id <= 0) throw new HttpProblem(400, 'id must be a positive integer');
+        const name = typeof body.name === 'string' && body.name.trim() ? body.name.trim() : `User ${id}`;
+        const language = body.language === 'ru' ? 'ru' : 'en';
+        this.userFor({ id, firstName: name, languageCode: language, token: bot.token });
+        this.broadcastAll({ type: 'users', users: this.users() });
+        return sendJson(res, 200, { user: { id, name, language } satisfies WireUser });
+      }
+      case 'GET events':
+        return this.stream(res, bot, this.knownUser(url.searchParams.get('user')).id);
+      case 'POST messages': {
+        const body = await jsonBody(req);
+        const user = this.fakeUser(body.user, bot);
+        if (typeof body.text !== 'string' || body.text.trim() === '')
+          throw new HttpProblem(400, 'text must not be empty');
+        const update = await user.sendText(body.text);
+        return sendJson(res, 200, { updateId: update.update_id });
+      }
+      case 'POST uploads':
+        return this.upload(req, res, url, bot);
+      case 'POST press': {
+        const body = await jsonBody(req);
+        const user = this.fakeUser(body.user, bot);
+        if (typeof body.data !== 'string') throw new HttpProblem(400, 'data must be a string');
+        const update = await user
+          .pressButton({ messageId: Number(body.messageId), data: body.data })
+          .catch((error: Error) => {
+            throw new HttpProblem(409, error.message);
+          });
+        return sendJson(res, 200, { updateId: update.update_id });
+      }
+      case 'POST pay': {
+        const body = await jsonBody(req);
+        const user = this.fakeUser(body.user, bot);
+        const result = await user.pay(Number(body.messageId)).catch((error: Error) => {
+          throw new HttpProblem(409, error.message);
+        });
+        return sendJson(res, 200, result);
+      }
+      case 'GET files/*':
+        return serveMedia(
+          bot.files,
+          decodeURIComponent(route.slice('files/'.length)),
+          this.mediaOrigins,
+          res,
+        );
+      case 'POST switches/*': {
+        const body = await jsonBody(req);
+        const id = decodeURIComponent(route.slice('switches/'.length));
+        const target = this.switches.find((s) => s.id === id);
+        if (!target) throw new HttpProblem(404, `no fault switch ${id}`);
+        target.set(body.on === true);
+        this.broadcastAll({ type: 'switches', switches: this.wireSwitches() });
+        return sendJson(res, 200, { switches: this.wireSwitches() });
+      }
+      default:
+        throw new HttpProblem(404, 'not found');
+    }
+  }
+
+  /** The live view of one user's chat: a snapshot, then every change. */
+  private async stream(res: ServerResponse, bot: BotState, chatId: number): Promise<void> {
+    const stream = new EventStream(res, this.core.stopSignal);
+    const client = { chatId, stream };
+    const ctx = this.wireContext(bot);
+    const chat = bot.chat(chatId);
+    const user = this.users().find((u) => u.id === chatId) as WireUser;
+    stream.send({
+      type: 'snapshot',
+      user,
+      botName: bot.user.first_name,
+      messages: [...chat.messages.values()].filter((e) => !e.deleted).map((e) => toWireMessage(e, ctx)),
+      presses: (this.presses.get(chatId) ?? []).map((p) => this.withTrace(bot, p)),
+      switches: this.wireSwitches(),
+    });
+    this.streams.add(client);
+    await stream.closed;
+    this.streams.delete(client);
+  }
+
+  /** A photo or document from the page: raw bytes, with the name and caption in the query. */
+  private async upload(req: IncomingMessage, res: ServerResponse, url: URL, bot: BotState): Promise<void> {
+    // A custom header makes a cross-site form post impossible without a CORS preflight we never allow.
+    if (req.headers['x-web-chat'] !== '1') throw new HttpProblem(403, 'missing x-web-chat header');
+    const user = this.fakeUser(url.searchParams.get('user'), bot);
+    const content = await rawBody(req);
+    const caption = url.searchParams.get('caption') || undefined;
+    const kind = url.searchParams.get('kind');
+    let update: Update;
+    if (kind === 'photo') {
+      update = await user.sendPhoto({ content, ...(caption ? { caption } : {}) });
+    } else if (kind === 'document') {
+      update = await user.sendDocument({
+        fileName: url.searchParams.get('name') || 'file',
+        mimeType: req.headers['content-type'] || 'application/octet-stream',
+        content,
+        ...(caption ? { caption } : {}),
+      });
+    } else {
+      throw new HttpProblem(400, 'kind must be photo or document');
+    }
+    sendJson(res, 200, { updateId: update.update_id });
+  }
+
+  private onUpdate(token: string, update: Update): void {
+    if (token !== this.token()) return;
+    const bot = this.core.bot(token);
+    const message = update.message ?? update.edited_message;
+    if (message) {
+      this.remember(update.update_id, message.chat.id);
+      const entry = bot.chat(message.chat.id).messages.get(message.message_id);
+      if (entry)
+        this.broadcast(message.chat.id, {
+          type: 'message',
+          message: toWireMessage(entry, this.wireContext(bot)),
+        });
+      return;
+    }
+    const query = update.callback_query;
+    if (query?.message) {
+      const chatId = query.message.chat.id;
+      const markup = (
+        query.message as {
+          reply_markup?: { inline_keyboard?: Array<Array<{ text: string; callback_data?: string }>> };
+        }
+      ).reply_markup;
+      const button = markup?.inline_keyboard?.flat().find((b) => b.callback_data === query.data);
+      this.addPress(bot, chatId, {
+        updateId: update.update_id,
+        messageId: query.message.message_id,
+        kind: 'press',
+        label: button?.text ?? query.data ?? '?',
+        at: Date.now(),
+      });
+      return;
+    }
+    const checkout = update.pre_checkout_query;
+    if (checkout) {
+      const chatId = checkout.from.id;
+      const invoice = bot
+        .chat(chatId)
+        .botEntries()
+        .reverse()
+        .find((e) => e.invoice?.payload === checkout.invoice_payload);
+      this.addPress(bot, chatId, {
+        updateId: update.update_id,
+        messageId: (invoice?.raw.message_id as number | undefined) ?? 0,
+        kind: 'pay',
+        label: `Pay: pre-checkout ${checkout.total_amount} ${checkout.currency}`,
+        at: Date.now(),
+      });
+    }
+  }
+
+  private onBotMessage(token: string, chatId: number, messageId: number): void {
+    if (token !== this.token()) return;
+    const bot = this.core.bot(token);
+    const entry = bot.chat(chatId).messages.get(messageId);
+    if (entry)
+      this.broadcast(chatId, { type: 'message', message: toWireMessage(entry, this.wireContext(bot)) });
+  }
+
+  private addPress(bot: BotState, chatId: number, press: WirePress): void {
+    this.remember(press.updateId, chatId);
+    const list = this.presses.get(chatId) ?? [];
+    list.push(press);
+    if (list.length > MAX_PRESSES_PER_CHAT) list.shift();
+    this.presses.set(chatId, list);
+    this.broadcast(chatId, { type: 'press', press: this.withTrace(bot, press) });
+  }
+
+  private remember(updateId: number, chatId: number): void {
+    this.updateChats.set(updateId, chatId);
+    if (this.updateChats.size > MAX_REMEMBERED_UPDATES)
+      this.updateChats.delete(this.updateChats.keys().next().value as number);
+  }
+
+  private withTrace(bot: BotState, press: WirePress): WirePress {
+    const traceId = this.core.updateTrace(bot.token, press.updateId);
+    return traceId ? { ...press, trace: this.link(traceId) } : press;
+  }
+
+  private broadcast(chatId: number, event: WireEvent): void {
+    for (const client of this.streams) if (client.chatId === chatId) client.stream.send(event);
+  }
+
+  private broadcastAll(event: WireEvent): void {
+    for (const client of this.streams) client.stream.send(event);
+  }
+
+  private token(): string | undefined {
+    return this.core.resolveToken(undefined);
+  }
+
+  private bot(): BotState {
+    const token = this.token();
+    if (!token) throw new HttpProblem(503, 'no bot yet: start the bot against this fake first');
+    return this.core.bot(token);
+  }
+
+  private users(): WireUser[] {
+    return [...this.core.users.values()].map((u) => ({
+      id: u.id,
+      name: u.first_name,
+      language: u.language_code ?? 'en',
+    }));
+  }
+
+  private knownUser(raw: unknown): WireUser {
+    const user = this.users().find((u) => u.id === Number(raw));
+    if (!user) throw new HttpProblem(404, `unknown user ${String(raw)}: create it first`);
+    return user;
+  }
+
+  private fakeUser(raw: unknown, bot: BotState): FakeUser {
+    const user = this.knownUser(raw);
+    return this.userFor({ id: user.id, firstName: user.name, languageCode: user.language, token: bot.token });
+  }
+
+  private wireSwitches(): WireSwitch[] {
+    return this.switches.map((s) => ({
+      id: s.id,
+      group: s.group,
+      label: s.label,
+      ...(s.description ? { description: s.description } : {}),
+      on: s.isOn(),
+    }));
+  }
+
+  private wireContext(bot: BotState): WireContext {
+    return {
+      files: bot.files,
+      link: (traceId) => this.link(traceId),
+      updateTrace: (updateId) => this.core.updateTrace(bot.token, updateId),
+    };
+  }
+
+  private link(traceId: string) {
+    return traceLink(this.grafanaUrl, traceId);
+  }
+
+  private traceField(traceId: string | undefined) {
+    return traceId ? { trace: this.link(traceId) } : {};
+  }
+}

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Api } from 'grammy';
+import { createI18n } from '../../../src/bot/i18n.ts';
+import { createTelegramProtocolNotifier } from '../../../src/bot/protocol/protocol-notifier.ts';
+import { createTelegramFake } from '../../../src/fakes/telegram/index.ts';
+import { parseHtml } from '../../../src/fakes/telegram/parse-html.ts';
+import type { Protocol, ProtocolJob } from '../../../src/services/protocols/index.ts';
+import { TEST_TOKEN } from '../../support/bot-harness.ts';
+import { createCaptureLogger } from '../../support/capture-logger.ts';
+
+const protocolOf = (items: number, length: number): Protocol => ({
+  summary: 'We met about <the plan> & the budget.',
+  decisions: Array.from({ length: items }, (_, i) => `Decision ${i}: ${'d'.repeat(length)}`),
+  actionItems: [
+    { task: 'Prepare the budget', owner: 'Ann' },
+    { task: 'Book a room', owner: undefined },
+  ],
+  openQuestions: ['Who signs off?'],
+});
+
+describe('Telegram protocol notifier', () => {
+  const fake = createTelegramFake({ rateLimits: false, defaultToken: TEST_TOKEN });
+  let api: Api;
+  const i18n = createI18n('en');
+  const log = createCaptureLogger();
+  before(async () => {
+    await fake.start();
+    api = new Api(TEST_TOKEN, { apiRoot: fake.apiRoot });
+  });
+  after(() => fake.stop());
+
+  let nextUser = 9500;
+  async function jobFor(language = 'en'): Promise<{ job: ProtocolJob; user: ReturnType<typeof fake.user> }> {
+    const user = fake.user({ id: nextUser++, firstName: 'N' });
+    const status = await api.sendMessage(user.id, 'quote');
+    const job: ProtocolJob = {
+      id: 'job-1',
+      userId: user.id,
+      chatId: user.id,
+      status: 'running',
+      source: 'text',
+      language,
+      inputChars: 5000,
+      segmentCount: 7,
+      model: 'm',
+      price: 9,
+      chargeEntryId: 1,
+      refundEntryId: undefined,
+      statusMessageId: status.message_id,
+      resumes: 0,
+      failCode: undefined,
+      errorRef: undefined,
+      createdAt: new Date(),
+      startedAt: new Date(),
+    };
+    return { job, user };
+  }
+  const notifier = createTelegramProtocolNotifier({ api: () => api, i18n: () => i18n, logger: log.logger });
+
+  it('edits the one status message for progress and synthesis, ignoring "not modified"', async () => {
+    const { job, user } = await jobFor();
+    await notifier.progress(job, 3, 7);
+    await notifier.progress(job, 3, 7);
+    await notifier.synthesizing(job);
+    const status = user.messages().find((m) => m.messageId === job.statusMessageId);
+    assert.equal(status?.text, '🧠 All 7 parts read. Writing the protocol…');
+    assert.equal(user.messages().length, 1, 'no new message');
+  });
+
+  it('sends a protocol as HTML messages within the limit, text escaped, owners shown', async () => {
+    const { job, user } = await jobFor();
+    await notifier.deliver(job, protocolOf(30, 200));
+    const sent = user.messages().filter((m) => m.messageId !== job.statusMessageId);
+    assert.ok(sent.length >= 2 && sent.length <= 3, `${sent.length} messages`);
+    for (const m of sent) {
+      assert.equal(m.parseMode, 'HTML');
+      assert.ok((m.source ?? '').length <= 4096);
+      assert.doesNotThrow(() => parseHtml(m.source ?? ''));
+    }
+    const text = sent.map((m) => m.text).join('\n');
+    assert.match(text, /We met about <the plan> & the budget\./);
+    assert.match(text, /Prepare the budget — Ann/);
+    assert.match(text, /Book a room — owner not named/);
+    assert.match(
+      user.messages().find((m) => m.messageId === job.statusMessageId)?.text ?? '',
+      /Protocol ready \(7 parts, 9 credits\)/,
+    );
+  });
+
+  it('sends a long protocol as a Markdown document', async () => {
+    const { job, user } = await jobFor('ru');
+    await notifier.deliver(job, protocolOf(200, 200));
+    const doc = user.messages().find((m) => m.media?.kind === 'document');
+    assert.ok(doc, 'a document was sent');
+    assert.match(doc.caption ?? '', /Ваш протокол \(частей: 7\)/);
+    assert.match(doc.media?.upload?.filename ?? '', /^protocol-\d{4}-\d{2}-\d{2}\.md$/);
+    assert.ok((doc.media?.upload?.size ?? 0) > 4096 * 3, 'the whole protocol is in the file');
+    assert.equal(user.messages().filter((m) => m.messageId !== job.statusMessageId && !m.media).length, 0);
+  });
+
+  it('explains a failure with the refund and the reference, in a new message if the status one is gone', async () => {
+    const { job, user } = await jobFor();
+    await notifier.failed(job, { messageKey: 'error-unavailable', messageArgs: {}, errorRef: 'abcd1234' });
+    const status = user.messages().find((m) => m.messageId === job.statusMessageId);
+    assert.equal(
+      status?.text,
+      'This service is temporarily unavailable. Please try again later.\nYour 9 credits were returned.\n\nref abcd1234',
+    );
+    await api.deleteMessage(job.chatId, job.statusMessageId as number);
+    await notifier.failed(job, {
+      messageKey: 'protocol-error-timeout',
+      messageArgs: {},
+      errorRef: 'ffff0000',
+    });
+    assert.match(user.lastMessage()?.text ?? '', /took too long[\s\S]*ref ffff0000/);
+  });
+});

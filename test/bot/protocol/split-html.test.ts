@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { splitHtml } from '../../../src/bot/protocol/split-html.ts';
+import { parseHtml } from '../../../src/fakes/telegram/parse-html.ts';
+
+/** The visible text of Telegram HTML, as the fake (and Telegram) parse it. */
+const visible = (html: string) => parseHtml(html).text;
+
+/** Every part parses on its own (balanced tags, whole entities) and fits the limit. */
+function assertValidParts(parts: string[], limit: number) {
+  for (const part of parts) {
+    assert.ok(part.length <= limit, `part of ${part.length} > ${limit}`);
+    assert.doesNotThrow(() => parseHtml(part), `part does not parse: ${part}`);
+  }
+}
+
+describe('splitHtml', () => {
+  it('leaves a short message alone', () => {
+    assert.deepEqual(splitHtml('<b>Hi</b> there', 100), ['<b>Hi</b> there']);
+  });
+
+  it('cuts at line breaks, keeping every line whole', () => {
+    const lines = Array.from({ length: 40 }, (_, i) => `• item <i>${i}</i> &amp; more`);
+    const parts = splitHtml(lines.join('\n'), 200);
+    assertValidParts(parts, 200);
+    assert.deepEqual(parts.join('\n').split('\n'), lines);
+  });
+
+  it('closes and reopens a tag that spans a cut, never cutting inside a tag or an entity', () => {
+    const html = `<b>${'word &amp; '.repeat(60)}</b><a href="https://example.com/x">${'link '.repeat(40)}</a>`;
+    const parts = splitHtml(html, 120);
+    assertValidParts(parts, 120);
+    for (const part of parts) {
+      assert.doesNotMatch(part, /&[a-z]*$|<[^>]*$/, 'no dangling entity or tag at the end');
+      assert.doesNotMatch(part, /^[^<]*>|^[a-z]*;/, 'no tail of an entity or tag at the start');
+    }
+    assert.ok(
+      parts.every((p) => /^<(b|a href)/.test(p)),
+      'each part starts by reopening its tag',
+    );
+    const joined = parts.map(visible).join(' ').replace(/\s+/g, ' ').trim();
+    assert.equal(joined, visible(html).replace(/\s+/g, ' ').trim());
+  });
+
+  it('hard-cuts a word longer than the limit between characters, not inside a surrogate pair', () => {
+    const html = `<i>${'😀'.repeat(100)}</i>`;
+    const parts = splitHtml(html, 50);
+    assertValidParts(parts, 50);
+    assert.equal(parts.map(visible).join(''), '😀'.repeat(100));
+  });
+
+  it('splits a long protocol at the Telegram limit', () => {
+    const html = Array.from(
+      { length: 300 },
+      (_, i) => `• decision ${i}: ${'x'.repeat(30)} — <i>owner ${i}</i>`,
+    ).join('\n');
+    const parts = splitHtml(html);
+    assert.ok(parts.length >= 3);
+    assertValidParts(parts, 4096);
+  });
+});

@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Sandbox, startSandbox } from '../../../src/sandbox/start-sandbox.ts';
+import { createCaptureLogger } from '../../support/capture-logger.ts';
+import { createTestDatabase } from '../../support/test-database.ts';
+
+/** Where the browser tests' trace links point. */
+export const TEST_GRAFANA_URL = 'http://grafana.test:3000';
+
+/**
+ * `npm run sandbox` in this process (so a test sees the fakes and the exported spans), on a
+ * private test database (PGlite, or PostgreSQL with TEST_DATABASE_URL), with ephemeral ports
+ * and KIE tasks ten times faster than in the sandbox.
+ */
+export async function startWebSandbox(env: Record<string, string> = {}): Promise<{
+  sandbox: Sandbox;
+  dispose(): Promise<void>;
+}> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tg-genbot-web-'));
+  const testDb = createTestDatabase();
+  const database = await testDb.open({ migrate: false });
+  const sandbox = await startSandbox({
+    env: {
+      DATA_DIR: dataDir,
+      SANDBOX_TELEGRAM_PORT: '0',
+      SANDBOX_HOST: '127.0.0.1',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      GRAFANA_URL: TEST_GRAFANA_URL,
+      SHUTDOWN_TIMEOUT_MS: '3000',
+      ...env,
+    },
+    logger: createCaptureLogger().logger,
+    database,
+    kieTimeScale: 0.1,
+  });
+  return {
+    sandbox,
+    async dispose() {
+      await sandbox.stop();
+      await testDb.dispose();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

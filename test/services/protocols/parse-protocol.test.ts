@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { deterministicCompletion } from '../../../src/fakes/llm/index.ts';
+import { actionItem, parseProtocol } from '../../../src/services/protocols/index.ts';
+
+describe('parseProtocol', () => {
+  it('reads the JSON the prompt asks for, fenced or not', () => {
+    const json = JSON.stringify({
+      summary: ' Quarterly planning. ',
+      decisions: ['Adopt option B', 'None'],
+      action_items: [
+        { task: 'Prepare the budget', owner: 'Ann' },
+        { task: 'Book the room', owner: null },
+        'Chen will call the vendor',
+      ],
+      open_questions: ['Who signs off?'],
+    });
+    for (const text of [json, `\`\`\`json\n${json}\n\`\`\``]) {
+      assert.deepEqual(parseProtocol(text), {
+        summary: 'Quarterly planning.',
+        decisions: ['Adopt option B'],
+        actionItems: [
+          { task: 'Prepare the budget', owner: 'Ann' },
+          { task: 'Book the room', owner: undefined },
+          { task: 'Chen will call the vendor', owner: 'Chen' },
+        ],
+        openQuestions: ['Who signs off?'],
+      });
+    }
+  });
+
+  it('reads the Markdown sections models (and the fake) fall back to, dropping placeholders', () => {
+    const text = deterministicCompletion('m', [
+      { role: 'system', content: 'Synthesize the notes.' },
+      {
+        role: 'user',
+        content:
+          'Kickoff of the project. The team decided to ship in May. Ann will write the plan. Who pays for hosting?',
+      },
+    ]);
+    const protocol = parseProtocol(text);
+    assert.match(protocol.summary, /^Kickoff of the project\./);
+    assert.deepEqual(protocol.decisions, ['The team decided to ship in May.']);
+    assert.deepEqual(protocol.actionItems, [{ task: 'Ann will write the plan.', owner: 'Ann' }]);
+    assert.deepEqual(protocol.openQuestions, ['Who pays for hosting?']);
+
+    const empty = parseProtocol(
+      '## Summary\nNothing much.\n## Decisions\n- No explicit decisions recorded.\n## Action items\n- [ ] No action items recorded.',
+    );
+    assert.deepEqual(empty, { summary: 'Nothing much.', decisions: [], actionItems: [], openQuestions: [] });
+  });
+
+  it('keeps an unstructured answer whole as the summary', () => {
+    assert.deepEqual(parseProtocol('Just a paragraph.'), {
+      summary: 'Just a paragraph.',
+      decisions: [],
+      actionItems: [],
+      openQuestions: [],
+    });
+  });
+});
+
+describe('actionItem', () => {
+  it('finds the owner in a suffix, a named subject, or not at all', () => {
+    assert.deepEqual(actionItem('Send the slides — owner: Bob'), { task: 'Send the slides', owner: 'Bob' });
+    assert.deepEqual(actionItem('Send the slides (Ответственный: Иван)'), {
+      task: 'Send the slides',
+      owner: 'Иван',
+    });
+    assert.deepEqual(actionItem('Мария подготовит отчёт'), {
+      task: 'Мария подготовит отчёт',
+      owner: 'Мария',
+    });
+    assert.deepEqual(actionItem('The team will rest'), { task: 'The team will rest', owner: undefined });
+    assert.deepEqual(actionItem('We will meet again'), { task: 'We will meet again', owner: undefined });
+    assert.deepEqual(actionItem('Update the wiki'), { task: 'Update the wiki', owner: undefined });
+  });
+});
