@@ -103,7 +103,8 @@ export async function createApp(options: AppOptions): Promise<App> {
                 ),
             }),
             deliver: (g) => delivery(g),
-            onProgress: (g, progress) => notify(g, progress),
+            onProgress: (g, progress) => notify.progress(g, progress),
+            notifyFinal: (g) => notify.final(g),
           },
         })
       : undefined;

@@ -110,6 +110,9 @@ export const LOG_TASK_ID = 'task_id';
 export const LOG_GENERATION_ID = 'generation_id';
 /** One step of a durable generation (create, poll, refund), a child of the confirming update's trace. */
 export const SPAN_GENERATION_STEP = 'bot.generation.step';
+/** Telling the user how a generation that ended badly ended (retried until Telegram takes it). */
+export const SPAN_GENERATION_NOTIFY = 'bot.generation.notify';
+export const ATTR_BOT_NOTICE_ATTEMPT = 'bot.notice.attempt';
 
 // Admin commands (ADMIN_IDS only): one span per action, `bot.admin.{action}`; free text never goes here.
 export const SPAN_ADMIN_PREFIX = 'bot.admin';

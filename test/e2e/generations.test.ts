@@ -143,6 +143,40 @@ describe(`generations end to end (${DATABASE_KIND})`, () => {
     assert.ok(line?.task_id);
   });
 
+  it('a failure notice Telegram could not take is sent once Telegram is back, exactly once', async () => {
+    h = await startGenerationE2e();
+    h.kie.script('google/nano-banana', { outcome: 'fail', failCode: '500', stateDurationsMs: FAST });
+    const user = h.fake.user({ id: 8112, firstName: 'Outage' });
+    await h.fund(user.id, 20);
+    const confirm = await openConfirmation(user, /Images/, /^Nano Banana ·/, 'during an outage');
+    // Telegram flood-waits every edit and message to this chat for a minute while the task fails
+    // (longer than auto-retry waits, so each call fails at once).
+    const outage = {
+      kind: '429',
+      retryAfter: 60,
+      chatId: user.id,
+      method: /^(editMessageText|sendMessage)$/,
+      times: 1000,
+    } as const;
+    await user.pressButton({ messageId: confirm.messageId, text: /Confirm/ });
+    h.fake.faults.inject(outage);
+    const deadline = Date.now() + 15_000;
+    while (!h.log.lines().some((l) => /will try again/.test(String(l.message)))) {
+      assert.ok(Date.now() < deadline, 'the first try at the notice failed');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(await h.balance(user.id), 20, 'refunded already, told or not');
+    assert.equal(user.messages().filter((m) => /❌/.test(m.text ?? '')).length, 0);
+
+    h.fake.faults.remove(outage);
+    const told = await user.waitForMessage((m) => /❌/.test(m.text ?? ''), { timeoutMs: 15_000 });
+    assert.match(told.text ?? '', /5 credits were returned/);
+    assert.match(told.text ?? '', /ref [0-9a-f]{8}/);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(user.messages().filter((m) => /❌/.test(m.text ?? '')).length, 1, 'told once');
+    assert.equal(await h.balance(user.id), 20);
+  });
+
   it('a task that never finishes times out and is refunded', async () => {
     h = await startGenerationE2e({ env: { GENERATION_TIMEOUT_MS: '800' } });
     h.kie.script('google/nano-banana', { outcome: 'hang', stateDurationsMs: FAST });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import { assertSpan, findSpan } from '../support/assert-span.ts';
+import { assertSpan, childrenOf, findSpan } from '../support/assert-span.ts';
 import { setupTestTelemetry } from '../support/otel.ts';
 
 // Telemetry first, then the app: pg, http and winston must load after the instrumentations.
@@ -131,6 +131,15 @@ describe(`a generation is one trace, from the confirming update to delivery or r
       attributes: { 'error.type': '500', 'bot.error.ref': confirmUpdate.spanContext().traceId.slice(0, 8) },
     });
     assert.equal(refund.spanContext().traceId, confirmUpdate.spanContext().traceId);
+    // Telling the user is its own span under the step that gave up, and the edit is under it.
+    const notify = findSpan(spans, 'bot.generation.notify');
+    assertSpan(notify, {
+      parent: failedStep,
+      status: SpanStatusCode.UNSET,
+      attributes: { 'bot.generation.status': 'failed', 'bot.notice.attempt': 1 },
+    });
+    const edits = childrenOf(spans, notify).filter((s) => s.name === 'telegram.api editMessageText');
+    assert.equal(edits.length, 1, 'the failure notice is one edit, made inside the notify span');
     const told = user.messages().find((m) => /❌/.test(m.text ?? ''));
     assert.match(told?.text ?? '', new RegExp(`ref ${confirmUpdate.spanContext().traceId.slice(0, 8)}`));
   });

@@ -2,6 +2,7 @@ import type { I18n } from '@grammyjs/i18n';
 import { type Api, GrammyError } from 'grammy';
 import type { Catalog } from '../../catalog/index.ts';
 import { findModel } from '../../catalog/index.ts';
+import { classifyError } from '../../errors/classify-error.ts';
 import type { Logger } from '../../logger.ts';
 import type { AdminAlerts } from '../../services/admin/admin-alerts.ts';
 import type { Generation, GenerationProgress } from '../../services/generations/index.ts';
@@ -28,12 +29,23 @@ export interface StatusNotifierDeps {
   readonly now?: () => number;
 }
 
+/** The two hooks of the status message (see GenerationHooks). */
+export interface StatusNotifier {
+  /** Queued → generating → sending → done, throttled per chat; never throws. */
+  progress(g: Generation, progress: GenerationProgress): Promise<void>;
+  /**
+   * Why it failed, the refund and the error reference. Rejects only when Telegram may take the
+   * message later (network, 429, 5xx); a user who blocked the bot is logged and let go.
+   */
+  final(g: Generation): Promise<void>;
+}
+
 /**
  * Keeps each generation's one status message in step with the task: queued (with the queue
  * position) → generating (elapsed time, chat action) → done, or why it failed, the refund and the
  * error reference. Telegram allows about one edit per second per chat; we allow far fewer.
  */
-export function createStatusNotifier(deps: StatusNotifierDeps) {
+export function createStatusNotifier(deps: StatusNotifierDeps): StatusNotifier {
   const { api, i18n, catalog, users, alerts, logger } = deps;
   const clock = deps.now ?? Date.now;
   const lastEdit = new Map<number, number>();
@@ -86,40 +98,61 @@ export function createStatusNotifier(deps: StatusNotifierDeps) {
     }
   };
 
-  return async (g: Generation, progress: GenerationProgress): Promise<void> => {
-    const final = g.status === 'delivered' || REFUNDED_STATUSES.includes(g.status);
-    const now = clock();
-    try {
-      if (!final && now - (lastEdit.get(g.chatId) ?? 0) < deps.intervalMs) {
-        // Held back, but the user still sees the bot working.
-        if (g.status === 'running' && now - (lastAction.get(g.chatId) ?? 0) >= CHAT_ACTION_EVERY_MS) {
-          lastAction.set(g.chatId, now);
-          const kind = findModel(catalog, g.modelId)?.kind ?? 'image';
-          await api.sendChatAction(g.chatId, CHAT_ACTION[kind]);
+  const forget = (g: Generation) => {
+    lastEdit.delete(g.chatId);
+    lastAction.delete(g.chatId);
+    shown.delete(g.id);
+  };
+
+  return {
+    async progress(g, progress) {
+      const final = g.status === 'delivered' || REFUNDED_STATUSES.includes(g.status);
+      const now = clock();
+      try {
+        if (!final && now - (lastEdit.get(g.chatId) ?? 0) < deps.intervalMs) {
+          // Held back, but the user still sees the bot working.
+          if (g.status === 'running' && now - (lastAction.get(g.chatId) ?? 0) >= CHAT_ACTION_EVERY_MS) {
+            lastAction.set(g.chatId, now);
+            const kind = findModel(catalog, g.modelId)?.kind ?? 'image';
+            await api.sendChatAction(g.chatId, CHAT_ACTION[kind]);
+          }
+          return;
         }
-        return;
+        const text = render(g, await languageOf(g.userId), progress);
+        if (text === undefined || (!final && shown.get(g.id) === text)) return;
+        lastEdit.set(g.chatId, now);
+        shown.set(g.id, text);
+        await show(g, text, final);
+        if (final) forget(g);
+      } catch (error) {
+        // A status message is a courtesy: its failure never touches the generation or the money.
+        logger.warn('Could not update a generation status message', {
+          err: error,
+          generation_id: g.id,
+          status: g.status,
+        });
       }
+    },
+
+    async final(g) {
       if (g.failCode === 'kie.insufficient_credits') {
         // The operator's KIE account is empty: admins hear it once per incident, not once per user.
         await alerts.raise({ incident: 'kie.insufficient_credits', errorRef: generationRef(g) });
       }
-      const text = render(g, await languageOf(g.userId), progress);
-      if (text === undefined || (!final && shown.get(g.id) === text)) return;
-      lastEdit.set(g.chatId, now);
-      shown.set(g.id, text);
-      await show(g, text, final);
-      if (final) {
-        lastEdit.delete(g.chatId);
-        lastAction.delete(g.chatId);
-        shown.delete(g.id);
+      const text = render(g, await languageOf(g.userId), { type: 'step' });
+      if (text === undefined) return;
+      try {
+        await show(g, text, true);
+        forget(g);
+      } catch (error) {
+        if (classifyError(error).retryable) throw error;
+        forget(g);
+        logger.warn('The user cannot be told how a generation ended', {
+          err: error,
+          generation_id: g.id,
+          status: g.status,
+        });
       }
-    } catch (error) {
-      // A status message is a courtesy: its failure never touches the generation or the money.
-      logger.warn('Could not update a generation status message', {
-        err: error,
-        generation_id: g.id,
-        status: g.status,
-      });
-    }
+    },
   };
 }

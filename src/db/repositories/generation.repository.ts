@@ -45,12 +45,17 @@ export async function claimDueGenerations(
     lockedUntil: Date;
     /** Only these active statuses (the worker keeps creates apart from polls). @default all active */
     statuses?: readonly GenerationStatus[];
+    /** Also ended rows whose user is still owed the message saying how. @default false */
+    notices?: boolean;
   },
 ): Promise<GenerationRow[]> {
   const due = await trx
     .selectFrom('generations')
     .select('id')
-    .where('status', 'in', claim.statuses ? [...claim.statuses] : ACTIVE)
+    .where((eb) => {
+      const active = eb('status', 'in', claim.statuses ? [...claim.statuses] : ACTIVE);
+      return claim.notices ? eb.or([active, eb('notice_pending', '=', true)]) : active;
+    })
     .where('next_run_at', '<=', claim.now)
     .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', claim.now)]))
     // New work (create) and finished work (deliver) first: behind thousands of overdue polls they

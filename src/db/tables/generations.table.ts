@@ -59,6 +59,9 @@ export interface GenerationsTable {
   result_file_id: ColumnType<string | null, string | null | undefined, string | null>;
   result_kind: ColumnType<ResultKind | null, ResultKind | null | undefined, ResultKind | null>;
   delivery_attempts: ColumnType<number, number | undefined, number>;
+  /** The user is still owed the message saying how it ended (set with the refund, cleared once sent). */
+  notice_pending: ColumnType<boolean, boolean | undefined, boolean>;
+  notice_attempts: ColumnType<number, number | undefined, number>;
   created_at: ColumnType<Date, Date | string | undefined, never>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }

@@ -29,7 +29,13 @@ export interface GenerationHooks {
   deliver?(generation: Generation): Promise<DeliveredResult>;
   /**
    * Called after every step with the generation's new state (and while it waits in the KIE queue).
-   * Must not throw; the status message, chat actions and failure messages live here.
+   * Must not throw; the status message and chat actions live here.
    */
   onProgress?(generation: Generation, progress: GenerationProgress): Promise<void>;
+  /**
+   * Tells the user how a generation that ended badly ended: why, the refund, the error reference.
+   * Throws only when telling may work later (Telegram or the network away): the worker retries with
+   * a backoff. Resolves when told, or when the user cannot be told at all (blocked the bot).
+   */
+  notifyFinal?(generation: Generation): Promise<void>;
 }

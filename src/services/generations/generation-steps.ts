@@ -9,6 +9,7 @@ import {
 import type { Database } from '../../db/schema.ts';
 import type { GenerationRow, GenerationStatus } from '../../db/tables/generations.table.ts';
 import { AppError } from '../../errors/app-error.ts';
+import { classifyError } from '../../errors/classify-error.ts';
 import type { Logger } from '../../logger.ts';
 import {
   ATTR_BOT_DRY_RUN,
@@ -17,6 +18,7 @@ import {
   ATTR_BOT_GENERATION_PRICE,
   ATTR_BOT_GENERATION_STATUS,
   ATTR_BOT_MODEL_ID,
+  ATTR_BOT_NOTICE_ATTEMPT,
   ATTR_ENDUSER_ID,
   ATTR_ERROR_TYPE,
   ATTR_KIE_MODEL,
@@ -26,11 +28,12 @@ import {
   LOG_GENERATION_ID,
   LOG_MODEL_ID,
   LOG_TASK_ID,
+  SPAN_GENERATION_NOTIFY,
   SPAN_GENERATION_STEP,
 } from '../../telemetry/attributes.ts';
 import { withSpan } from '../../telemetry/tracing.ts';
 import type { BillingService } from '../billing/billing.service.ts';
-import { REFUNDED_STATUSES, toGeneration } from './generation.ts';
+import { ACTIVE_STATUSES, REFUNDED_STATUSES, toGeneration } from './generation.ts';
 import { DeliveryRejectedError } from './generation-errors.ts';
 import type { GenerationHooks, GenerationProgress } from './generation-hooks.ts';
 import type { GenerationMetrics } from './generation-metrics.ts';
@@ -39,6 +42,15 @@ import type { PollSchedule } from './poll-schedule.ts';
 
 /** Deliveries that fail for a reason other than a refusal are retried this many times, then refunded. */
 const MAX_DELIVERY_ATTEMPTS = 3;
+/** Tries at telling a user how a generation ended, about an hour in all (see noticeRetryDelayMs). */
+export const MAX_NOTICE_ATTEMPTS = 8;
+/** Who holds a settled row's lease when no worker settled it (/cancel), until the user is told. */
+const SETTLED_BY_CANCEL = 'cancel';
+
+/** 5 s, 15 s, 45 s … at most 30 min between tries at a notice. */
+export function noticeRetryDelayMs(attempt: number): number {
+  return Math.min(5000 * 3 ** (attempt - 1), 30 * 60_000);
+}
 
 type FailFields = { readonly failCode: string; readonly failMsg?: string | undefined };
 /** A row after a step: undefined when another worker took it over, or nothing changed. */
@@ -56,6 +68,8 @@ export interface StepContext {
   readonly dryRunDurationMs: number;
   readonly callbackUrl: ((generationId: string) => string) | undefined;
   readonly metrics: GenerationMetrics;
+  /** How long the settling worker keeps a row to tell its user before another worker may. */
+  readonly leaseMs: number;
 }
 
 /** The steps of a generation's life: each moves one leased row on, in the generation's own trace. */
@@ -76,10 +90,27 @@ export interface GenerationSteps {
   ): Promise<StepResult>;
   /** Tells the hooks about a row's new state; never throws. */
   progress(row: StepResult, event: GenerationProgress): Promise<void> | undefined;
+  /**
+   * Tells the user how a settled row ended, under the lease `refundAndSettle` left; on a failure
+   * that may pass, the row comes back to a worker later. Never throws.
+   */
+  tell(row: GenerationRow): Promise<StepResult>;
 }
 
 export function createGenerationSteps(ctx: StepContext): GenerationSteps {
-  const { db, billing, kie, hooks, logger, clock, schedule, dryRunDurationMs, metrics, callbackUrl } = ctx;
+  const {
+    db,
+    billing,
+    kie,
+    hooks,
+    logger,
+    clock,
+    schedule,
+    dryRunDurationMs,
+    metrics,
+    callbackUrl,
+    leaseMs,
+  } = ctx;
 
   const nextRun = (row: GenerationRow, now: Date): Date =>
     new Date(now.getTime() + schedule(now.getTime() - row.created_at.getTime()));
@@ -107,7 +138,8 @@ export function createGenerationSteps(ctx: StepContext): GenerationSteps {
 
   /**
    * Refund and status change in one transaction, so a charge never ends both refunded and delivered
-   * (the refund key `refund:<id>` and the refund_of index make a repeat harmless anyway).
+   * (the refund key `refund:<id>` and the refund_of index make a repeat harmless anyway). The notice
+   * the user is owed is written in it too, leased to the settler, who tries first (`tell`).
    */
   const refundAndSettle = async (
     row: GenerationRow,
@@ -126,18 +158,58 @@ export function createGenerationSteps(ctx: StepContext): GenerationSteps {
         locked.charge_entry_id === null
           ? undefined
           : await billing.refundIn(trx, locked.charge_entry_id, { idempotencyKey: `refund:${row.id}` });
+      const now = clock();
       return transitionGeneration(trx, row.id, from, {
         status: to,
         refund_entry_id: refund?.id ?? null,
         fail_code: fail.failCode,
         fail_msg: fail.failMsg?.slice(0, 500) ?? null,
-        locked_until: null,
-        locked_by: null,
-        updated_at: clock(),
+        notice_pending: true,
+        notice_attempts: 0,
+        next_run_at: now,
+        locked_until: new Date(now.getTime() + leaseMs),
+        locked_by: workerId ?? SETTLED_BY_CANCEL,
+        updated_at: now,
       });
     });
     finished(settled);
     return settled;
+  };
+
+  const tell = async (row: GenerationRow): Promise<StepResult> => {
+    const attempt = row.notice_attempts + 1;
+    const attributes: Attributes = {
+      [ATTR_BOT_GENERATION_ID]: row.id,
+      [ATTR_BOT_GENERATION_STATUS]: row.status,
+      [ATTR_BOT_NOTICE_ATTEMPT]: attempt,
+    };
+    const release = (changes: Parameters<typeof updateLeasedGeneration>[3]) =>
+      updateLeasedGeneration(
+        db,
+        row.id,
+        { workerId: row.locked_by ?? '', from: row.status },
+        { notice_attempts: attempt, locked_until: null, locked_by: null, updated_at: clock(), ...changes },
+      );
+    const failure = await withSpan(
+      SPAN_GENERATION_NOTIFY,
+      { kind: SpanKind.INTERNAL, attributes },
+      async () => {
+        await hooks.notifyFinal?.(toGeneration(row));
+      },
+      (error) => classifyError(error).code,
+    ).then(
+      () => undefined,
+      (error: unknown) => ({ error }),
+    );
+    if (!failure) return release({ notice_pending: false });
+    const fields = { ...logFields(row), err: failure.error, attempt, status: row.status };
+    if (attempt >= MAX_NOTICE_ATTEMPTS) {
+      // The refund stands; the user can still read the outcome in /history.
+      logger?.error('Gave up telling the user how a generation ended', fields);
+      return release({ notice_pending: false });
+    }
+    logger?.warn('Could not tell the user how a generation ended; will try again', fields);
+    return release({ next_run_at: new Date(clock().getTime() + noticeRetryDelayMs(attempt)) });
   };
 
   /** Releases the lease and schedules the next run. */
@@ -340,6 +412,11 @@ export function createGenerationSteps(ctx: StepContext): GenerationSteps {
     };
     return context.with(generationContext(row.traceparent), () =>
       withSpan(SPAN_GENERATION_STEP, { kind: SpanKind.INTERNAL, attributes }, async (span) => {
+        // An ended row comes back only for the notice its user is still owed.
+        if (!ACTIVE_STATUSES.includes(row.status)) {
+          span.setAttribute(ATTR_BOT_GENERATION_STATUS, row.status);
+          return row.notice_pending ? tell(row) : undefined;
+        }
         const run = row.status === 'pending' ? create : row.status === 'running' ? poll : deliver;
         const after = await run(row, workerId, span);
         if (after) span.setAttribute(ATTR_BOT_GENERATION_STATUS, after.status);
@@ -351,11 +428,12 @@ export function createGenerationSteps(ctx: StepContext): GenerationSteps {
           });
           span.setStatus({ code: SpanStatusCode.ERROR, message: `${after.status}: ${after.fail_code}` });
         }
+        if (after?.notice_pending) return tell(after);
         await progress(after, { type: 'step' });
         return after;
       }),
     );
   };
 
-  return { step, refundAndSettle, progress };
+  return { step, refundAndSettle, progress, tell };
 }

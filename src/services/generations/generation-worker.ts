@@ -33,8 +33,8 @@ export interface GenerationWorker {
 }
 
 /**
- * Two lanes: creates wait for KIE's create limit (20 per 10 s), polls and deliveries for the poll
- * limit or Telegram. Apart, a burst of confirmations cannot hold up deliveries, and a poll backlog
+ * Two lanes: creates wait for KIE's create limit (20 per 10 s), polls, deliveries and owed failure
+ * notices for the poll limit or Telegram. Apart, a burst of confirmations cannot hold up deliveries, and a poll backlog
  * cannot hold up new work. Each lane keeps several batches in flight, since a batch ends only when
  * its slowest row (the last in the rate limiter's queue) does.
  */
@@ -46,7 +46,7 @@ export function createGenerationWorker(options: GenerationWorkerOptions): Genera
   const running = new Set<Promise<unknown>>();
   let lanes: Promise<void>[] = [];
 
-  const lane = async (statuses: readonly GenerationStatus[], maxBatches: number) => {
+  const lane = async (statuses: readonly GenerationStatus[], maxBatches: number, notices = false) => {
     const mine = new Set<Promise<unknown>>();
     while (!stopping.signal.aborted) {
       if (mine.size >= maxBatches) {
@@ -56,7 +56,7 @@ export function createGenerationWorker(options: GenerationWorkerOptions): Genera
       let claimed = 0;
       const claimedOnce = Promise.withResolvers<void>();
       const batch = service
-        .runDue({ limit: batchSize, workerId, statuses })
+        .runDue({ limit: batchSize, workerId, statuses, notices })
         .then((r) => {
           claimed = r.claimed;
         })
@@ -86,7 +86,8 @@ export function createGenerationWorker(options: GenerationWorkerOptions): Genera
         logger.info('Resuming generations after a restart', { count: released, worker_id: workerId });
       lanes = [
         lane(['pending'], options.createBatches ?? 2),
-        lane(['running', 'succeeded'], options.pollBatches ?? 6),
+        // Owed failure notices ride with deliveries: both are Telegram's work.
+        lane(['running', 'succeeded'], options.pollBatches ?? 6, true),
       ];
     },
     async stop(timeoutMs) {

@@ -89,6 +89,8 @@ export interface GenerationService {
     readonly workerId: string;
     /** Only rows in these statuses. @default pending, running and succeeded */
     readonly statuses?: readonly GenerationStatus[];
+    /** Also ended rows whose user is still owed the message saying how. @default false */
+    readonly notices?: boolean;
   }): Promise<RunDueResult>;
   /** One generation by id, or undefined. */
   get(id: string): Promise<Generation | undefined>;
@@ -114,7 +116,7 @@ export function createGenerationService(deps: GenerationServiceDeps): Generation
   const dryRunDurationMs = deps.dryRunDurationMs ?? 3000;
   const maxInFlight = deps.maxInFlightPerUser ?? 3;
 
-  const { step, refundAndSettle, progress } = createGenerationSteps({
+  const { step, refundAndSettle, tell } = createGenerationSteps({
     db,
     billing,
     kie,
@@ -125,6 +127,7 @@ export function createGenerationService(deps: GenerationServiceDeps): Generation
     dryRunDurationMs,
     callbackUrl: deps.callbackUrl,
     metrics: createGenerationMetrics(() => countActiveGenerations(db)),
+    leaseMs,
   });
 
   return {
@@ -178,7 +181,7 @@ export function createGenerationService(deps: GenerationServiceDeps): Generation
       return generation;
     },
 
-    async runDue({ limit, workerId, statuses }) {
+    async runDue({ limit, workerId, statuses, notices }) {
       const now = clock();
       const rows = await db.transaction().execute((trx) =>
         claimDueGenerations(trx, {
@@ -187,6 +190,7 @@ export function createGenerationService(deps: GenerationServiceDeps): Generation
           workerId,
           lockedUntil: new Date(now.getTime() + leaseMs),
           ...(statuses && { statuses }),
+          ...(notices && { notices }),
         }),
       );
       const results = await Promise.allSettled(rows.map((row) => step(row, workerId)));
@@ -231,7 +235,7 @@ export function createGenerationService(deps: GenerationServiceDeps): Generation
         );
         if (done) {
           cancelled.push(toGeneration(done));
-          await progress(done, { type: 'step' });
+          await context.with(generationContext(row.traceparent), () => tell(done));
         }
       }
       return cancelled;
