@@ -160,6 +160,8 @@ export const METRIC_GEN_AI_CLIENT_COST = 'gen_ai.client.cost';
 
 // Protocol jobs: one `protocol.job` span, a `chat {model}` child per segment and one for the synthesis.
 export const SPAN_PROTOCOL_JOB = 'protocol.job';
+/** Telling the user a protocol failed and was refunded (retried until Telegram takes it). */
+export const SPAN_PROTOCOL_NOTIFY = 'protocol.notify';
 export const ATTR_PROTOCOL_JOB_ID = 'protocol.job.id';
 export const ATTR_PROTOCOL_SEGMENTS = 'protocol.segments';
 export const ATTR_PROTOCOL_CONCURRENCY = 'protocol.concurrency';

@@ -1,7 +1,9 @@
 import type { I18n } from '@grammyjs/i18n';
 import { type Api, GrammyError, InputFile } from 'grammy';
+import { classifyError } from '../../errors/classify-error.ts';
 import type { Logger } from '../../logger.ts';
 import type { ProtocolJob, ProtocolNotifier } from '../../services/protocols/index.ts';
+import { LOG_JOB_ID } from '../../telemetry/attributes.ts';
 import type { BotContext } from '../context.ts';
 import { renderProtocolHtml, renderProtocolMarkdown, type Translate } from './render-protocol.ts';
 import { splitHtml } from './split-html.ts';
@@ -82,7 +84,13 @@ export function createTelegramProtocolNotifier(deps: TelegramProtocolNotifierDep
         await edit(job, text);
       } catch {
         // The status message is gone (deleted, too old): say it in a new one.
-        await deps.api().sendMessage(job.chatId, text, { parse_mode: 'HTML' });
+        try {
+          await deps.api().sendMessage(job.chatId, text, { parse_mode: 'HTML' });
+        } catch (error) {
+          // Rejects only when Telegram may take it later; a user who blocked the bot is let go.
+          if (classifyError(error).retryable) throw error;
+          deps.logger.warn('The user cannot be told a protocol failed', { err: error, [LOG_JOB_ID]: job.id });
+        }
       }
     },
   };

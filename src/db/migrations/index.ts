@@ -7,7 +7,7 @@ import * as createAdminIncidents from './2026_11_24_09_00_00_create_admin_incide
 import * as extendGenerations from './2026_11_24_10_00_00_extend_generations.ts';
 import * as createGenerationDrafts from './2026_11_24_10_10_00_create_generation_drafts.ts';
 import * as createProtocolJobs from './2026_11_25_09_00_00_create_protocol_jobs.ts';
-import * as addGenerationNotices from './2026_11_26_09_00_00_add_generation_notices.ts';
+import * as addFailureNotices from './2026_11_26_09_00_00_add_failure_notices.ts';
 
 /**
  * Every migration, keyed by its timestamped name. Listed statically rather than read from disk so the
@@ -22,5 +22,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_24_10_00_00_extend_generations': extendGenerations,
   '2026_11_24_10_10_00_create_generation_drafts': createGenerationDrafts,
   '2026_11_25_09_00_00_create_protocol_jobs': createProtocolJobs,
-  '2026_11_26_09_00_00_add_generation_notices': addGenerationNotices,
+  '2026_11_26_09_00_00_add_failure_notices': addFailureNotices,
 };

@@ -126,3 +126,34 @@ export async function listSegmentNotes(db: Db, jobId: string): Promise<Map<numbe
 export async function deleteSegmentNotes(db: Db, jobId: string): Promise<void> {
   await db.deleteFrom('protocol_segments').where('job_id', '=', jobId).execute();
 }
+
+/**
+ * Failed jobs whose user is still owed the failure message and whose next try is due; each claimed
+ * row's next try moves to `dueAgain`, so no other instance tells the user at the same time.
+ */
+export async function claimOwedProtocolNotices(
+  trx: Transaction<Database>,
+  claim: { now: Date; limit: number; dueAgain: Date },
+): Promise<ProtocolJobRow[]> {
+  const due = await trx
+    .selectFrom('protocol_jobs')
+    .select('id')
+    .where('notice', 'is not', null)
+    .where('notice_due_at', '<=', claim.now)
+    .orderBy('notice_due_at')
+    .limit(claim.limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+  if (due.length === 0) return [];
+  return trx
+    .updateTable('protocol_jobs')
+    .set({ notice_due_at: claim.dueAgain, updated_at: claim.now })
+    .where(
+      'id',
+      'in',
+      due.map((r) => r.id),
+    )
+    .returningAll()
+    .execute();
+}

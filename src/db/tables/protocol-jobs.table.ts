@@ -6,6 +6,13 @@ export type ProtocolJobStatus = 'quoted' | 'cancelled' | 'running' | 'delivered'
 /** Where the text came from. */
 export type ProtocolSource = 'text' | 'document';
 
+/** What the failure message says: its text key and arguments, and the reference shown. */
+export interface StoredProtocolNotice {
+  readonly messageKey: string;
+  readonly messageArgs: Readonly<Record<string, string | number>>;
+  readonly errorRef: string;
+}
+
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 
 /** One protocol job: the durable state a restarted bot resumes from. */
@@ -37,6 +44,13 @@ export interface ProtocolJobsTable {
   fail_code: ColumnType<string | null, string | null | undefined, string | null>;
   /** The reference the user was shown for the failure. */
   error_ref: ColumnType<string | null, string | null | undefined, string | null>;
+  /**
+   * The failure message the user is still owed (written with the refund, cleared once Telegram took
+   * it), with its tries and when the next is due.
+   */
+  notice: ColumnType<StoredProtocolNotice | null, string | null | undefined, string | null>;
+  notice_attempts: ColumnType<number, number | undefined, number>;
+  notice_due_at: NullableTimestamp;
   /** Lease of the instance running the job; NULL or past means nobody runs it. */
   locked_by: ColumnType<string | null, string | null | undefined, string | null>;
   locked_until: NullableTimestamp;

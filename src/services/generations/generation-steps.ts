@@ -33,6 +33,7 @@ import {
 } from '../../telemetry/attributes.ts';
 import { withSpan } from '../../telemetry/tracing.ts';
 import type { BillingService } from '../billing/billing.service.ts';
+import { MAX_NOTICE_ATTEMPTS, noticeRetryDelayMs } from '../notice-retry.ts';
 import { ACTIVE_STATUSES, REFUNDED_STATUSES, toGeneration } from './generation.ts';
 import { DeliveryRejectedError } from './generation-errors.ts';
 import type { GenerationHooks, GenerationProgress } from './generation-hooks.ts';
@@ -42,15 +43,8 @@ import type { PollSchedule } from './poll-schedule.ts';
 
 /** Deliveries that fail for a reason other than a refusal are retried this many times, then refunded. */
 const MAX_DELIVERY_ATTEMPTS = 3;
-/** Tries at telling a user how a generation ended, about an hour in all (see noticeRetryDelayMs). */
-export const MAX_NOTICE_ATTEMPTS = 8;
 /** Who holds a settled row's lease when no worker settled it (/cancel), until the user is told. */
 const SETTLED_BY_CANCEL = 'cancel';
-
-/** 5 s, 15 s, 45 s … at most 30 min between tries at a notice. */
-export function noticeRetryDelayMs(attempt: number): number {
-  return Math.min(5000 * 3 ** (attempt - 1), 30 * 60_000);
-}
 
 type FailFields = { readonly failCode: string; readonly failMsg?: string | undefined };
 /** A row after a step: undefined when another worker took it over, or nothing changed. */

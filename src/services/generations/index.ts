@@ -20,7 +20,6 @@ export {
   TooManyGenerationsError,
 } from './generation-errors.ts';
 export type { DeliveredResult, GenerationHooks, GenerationProgress } from './generation-hooks.ts';
-export { MAX_NOTICE_ATTEMPTS, noticeRetryDelayMs } from './generation-steps.ts';
 export { generationContext, generationRef } from './generation-trace.ts';
 export { createGenerationWorker, type GenerationWorker } from './generation-worker.ts';
 export {

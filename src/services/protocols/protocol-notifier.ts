@@ -18,6 +18,9 @@ export interface ProtocolNotifier {
   /** Every segment is done; the synthesis call has started. */
   synthesizing(job: ProtocolJob): Promise<void>;
   deliver(job: ProtocolJob, protocol: Protocol): Promise<void>;
-  /** The job failed and was refunded. */
+  /**
+   * The job failed and was refunded. Rejects only when Telegram may take the message later (the
+   * runner tries again); resolves when told, or when the user cannot be told at all.
+   */
   failed(job: ProtocolJob, notice: ProtocolFailureNotice): Promise<void>;
 }

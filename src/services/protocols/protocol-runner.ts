@@ -19,13 +19,14 @@ import {
   updateProtocolJob,
 } from '../../db/repositories/protocol-job.repository.ts';
 import type { Database } from '../../db/schema.ts';
-import type { ProtocolJobRow } from '../../db/tables/protocol-jobs.table.ts';
+import type { ProtocolJobRow, StoredProtocolNotice } from '../../db/tables/protocol-jobs.table.ts';
 import { classifyError } from '../../errors/classify-error.ts';
 import { errorRefFor } from '../../errors/error-ref.ts';
 import type { Logger } from '../../logger.ts';
 import {
   ATTR_BOT_ERROR_REF,
   ATTR_BOT_FEATURE,
+  ATTR_BOT_NOTICE_ATTEMPT,
   ATTR_ENDUSER_ID,
   ATTR_ERROR_TYPE,
   ATTR_OUTCOME,
@@ -42,11 +43,13 @@ import {
   LOG_UPDATE_ID,
   LOG_USER_ID,
   SPAN_PROTOCOL_JOB,
+  SPAN_PROTOCOL_NOTIFY,
 } from '../../telemetry/attributes.ts';
 import { withLogContext } from '../../telemetry/log-context.ts';
-import { getTracer, markSpanError } from '../../telemetry/tracing.ts';
+import { getTracer, markSpanError, withSpan } from '../../telemetry/tracing.ts';
 import type { AdminAlerts } from '../admin/admin-alerts.ts';
 import type { BillingService } from '../billing/billing.service.ts';
+import { MAX_NOTICE_ATTEMPTS, noticeRetryDelayMs } from '../notice-retry.ts';
 import { parseProtocol } from './parse-protocol.ts';
 import { ProgressThrottle } from './progress-throttle.ts';
 import { ProtocolDeliveryError, ProtocolInterruptedError, ProtocolTimeoutError } from './protocol-errors.ts';
@@ -89,6 +92,8 @@ export interface ProtocolRunner {
   launch(row: ProtocolJobRow): void;
   /** Resolves when this instance's run of the job has finished (at once if none). */
   settled(jobId: string): Promise<void>;
+  /** Tries again at a failure message a job still owes (claimed by the sweep), in the job's trace. */
+  retryNotice(row: ProtocolJobRow): Promise<void>;
   /**
    * Starts no further LLM call, gives the calls in flight up to `graceMs` to finish and be stored (they
    * are paid for), then aborts what is left. The jobs stay running, lease released, for the next start.
@@ -139,6 +144,49 @@ export function createProtocolRunner(deps: ProtocolRunnerDeps): ProtocolRunner {
     }
   };
 
+  /**
+   * Sends the failure message a job owes its user and clears the debt; when Telegram does not take
+   * it (and may later), the next try is scheduled for the sweep. Never throws.
+   */
+  const tellFailure = async (row: ProtocolJobRow): Promise<void> => {
+    const notice = row.notice;
+    if (!notice) return;
+    const attempt = row.notice_attempts + 1;
+    const failure = await withSpan(
+      SPAN_PROTOCOL_NOTIFY,
+      {
+        kind: SpanKind.INTERNAL,
+        attributes: { [ATTR_PROTOCOL_JOB_ID]: row.id, [ATTR_BOT_NOTICE_ATTEMPT]: attempt },
+      },
+      () => notifier.failed(toProtocolJob(row), notice),
+      (error) => classifyError(error).code,
+    ).then(
+      () => undefined,
+      (error: unknown) => ({ error }),
+    );
+    const settle = (changes: { notice_due_at: Date | null; clear: boolean }) =>
+      bestEffort(
+        'record a protocol failure notice',
+        updateProtocolJob(db, row.id, 'failed', {
+          ...(changes.clear && { notice: null }),
+          notice_attempts: attempt,
+          notice_due_at: changes.notice_due_at,
+          updated_at: deps.now(),
+        }),
+      );
+    if (!failure) return settle({ notice_due_at: null, clear: true });
+    const fields = { err: failure.error, [LOG_JOB_ID]: row.id, attempt };
+    if (attempt >= MAX_NOTICE_ATTEMPTS) {
+      logger.error('Gave up telling the user a protocol failed', fields);
+      return settle({ notice_due_at: null, clear: true });
+    }
+    logger.warn('Could not tell the user a protocol failed; will try again', fields);
+    return settle({
+      notice_due_at: new Date(deps.now().getTime() + noticeRetryDelayMs(attempt)),
+      clear: false,
+    });
+  };
+
   /** Refund and `failed` in one transaction, only while this worker holds the job; then tell everyone once. */
   const fail = async (row: ProtocolJobRow, error: unknown, span: Span): Promise<void> => {
     const classified = classifyError(error);
@@ -151,15 +199,25 @@ export function createProtocolRunner(deps: ProtocolRunnerDeps): ProtocolRunner {
       const refund = await billing.refundIn(trx, locked.charge_entry_id, {
         idempotencyKey: `refund:protocol:${row.id}`,
       });
+      const notice: StoredProtocolNotice = {
+        messageKey: classified.userMessageKey ?? 'error-generic',
+        messageArgs: classified.userMessageArgs,
+        errorRef: ref,
+      };
+      const now = deps.now();
       return updateProtocolJob(trx, row.id, 'running', {
         status: 'failed',
         refund_entry_id: refund.id,
         fail_code: classified.code,
         error_ref: ref,
         input_text: null,
+        // Owed from here on; this worker tries at once, the sweep only if it has not managed by then.
+        notice: JSON.stringify(notice),
+        notice_attempts: 0,
+        notice_due_at: new Date(now.getTime() + deps.leaseMs),
         locked_by: null,
         locked_until: null,
-        updated_at: deps.now(),
+        updated_at: now,
       });
     });
     if (!settled) return;
@@ -184,14 +242,7 @@ export function createProtocolRunner(deps: ProtocolRunnerDeps): ProtocolRunner {
     });
     if (classified.code === CREDITS_INCIDENT)
       await alerts.raise({ incident: CREDITS_INCIDENT, errorRef: ref });
-    await bestEffort(
-      'tell the user a protocol failed',
-      notifier.failed(toProtocolJob(settled), {
-        messageKey: classified.userMessageKey ?? 'error-generic',
-        messageArgs: classified.userMessageArgs,
-        errorRef: ref,
-      }),
-    );
+    await tellFailure(settled);
   };
 
   /** The job's run: resume check, segments in parallel, synthesis, delivery, settle. */
@@ -360,6 +411,14 @@ export function createProtocolRunner(deps: ProtocolRunnerDeps): ProtocolRunner {
 
     async settled(jobId) {
       await running.get(jobId)?.done;
+    },
+
+    retryNotice(row) {
+      const parent = row.traceparent
+        ? propagation.extract(ROOT_CONTEXT, { traceparent: row.traceparent })
+        : ROOT_CONTEXT;
+      const fields = { [LOG_JOB_ID]: row.id, [LOG_USER_ID]: row.user_id, [LOG_UPDATE_ID]: undefined };
+      return context.with(parent, () => withLogContext(fields, () => tellFailure(row)));
     },
 
     async stop(graceMs = 0) {

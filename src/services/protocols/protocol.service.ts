@@ -5,6 +5,7 @@ import type { LlmClient } from '../../clients/llm/index.ts';
 import type { ProtocolConfig } from '../../config.ts';
 import {
   claimAbandonedProtocolJobs,
+  claimOwedProtocolNotices,
   deleteStaleQuotes,
   findProtocolJob,
   insertProtocolJob,
@@ -126,7 +127,10 @@ export function createProtocolService(deps: ProtocolServiceDeps): ProtocolServic
   let sweeping: Promise<void> | undefined;
   let stopped = false;
 
-  /** Leases every running job nobody holds; the runner resumes it or, past its limits, refunds it. */
+  /**
+   * Leases every running job nobody holds (the runner resumes it or, past its limits, refunds it),
+   * then retries the failure messages still owed.
+   */
   const sweep = async (): Promise<void> => {
     const now = clock();
     await deleteStaleQuotes(db, new Date(now.getTime() - quoteTtlMs));
@@ -143,7 +147,17 @@ export function createProtocolService(deps: ProtocolServiceDeps): ProtocolServic
         logger.info('Resuming a protocol job', { job_id: row.id, resumes: row.resumes });
         runner.launch(row);
       }
-      if (rows.length < 20 || stopped) return;
+      if (rows.length < 20 || stopped) break;
+    }
+    // Failure messages Telegram did not take (or whose instance died before sending them).
+    for (;;) {
+      const owed = await db
+        .transaction()
+        .execute((trx) =>
+          claimOwedProtocolNotices(trx, { now, limit: 20, dueAgain: new Date(now.getTime() + leaseMs) }),
+        );
+      for (const row of owed) await runner.retryNotice(row);
+      if (owed.length < 20 || stopped) return;
     }
   };
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Api } from 'grammy';
+import { Api, GrammyError } from 'grammy';
 import { createI18n } from '../../../src/bot/i18n.ts';
 import { createTelegramProtocolNotifier } from '../../../src/bot/protocol/protocol-notifier.ts';
 import { createTelegramFake } from '../../../src/fakes/telegram/index.ts';
@@ -114,5 +114,41 @@ describe('Telegram protocol notifier', () => {
       errorRef: 'ffff0000',
     });
     assert.match(user.lastMessage()?.text ?? '', /took too long[\s\S]*ref ffff0000/);
+  });
+
+  const notice = { messageKey: 'protocol-error-timeout', messageArgs: {}, errorRef: 'ffff0000' };
+
+  it('rejects a failure message Telegram may take later (5xx), so the runner tries again', async () => {
+    const { job } = await jobFor();
+    fake.faults.inject({
+      kind: '5xx',
+      status: 502,
+      chatId: job.chatId,
+      method: /^(editMessageText|sendMessage)$/,
+      times: 2,
+    });
+    await assert.rejects(
+      notifier.failed(job, notice),
+      (e) => e instanceof GrammyError && e.error_code === 502,
+    );
+  });
+
+  it('lets go of a user who blocked the bot: resolves with a warning', async () => {
+    const { job } = await jobFor();
+    fake.faults.inject({
+      kind: 'blocked',
+      chatId: job.chatId,
+      method: /^(editMessageText|sendMessage)$/,
+      times: 2,
+    });
+    const before = log.lines().length;
+    await notifier.failed(job, notice);
+    const warned = log
+      .lines()
+      .slice(before)
+      .filter((l) => l.level === 'warn');
+    assert.equal(warned.length, 1);
+    assert.match(String(warned[0]?.message), /cannot be told a protocol failed/);
+    assert.equal(warned[0]?.job_id, job.id);
   });
 });

@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { HttpError } from 'grammy';
-import {
-  type Generation,
-  type GenerationService,
-  MAX_NOTICE_ATTEMPTS,
-  noticeRetryDelayMs,
-} from '../../../src/services/generations/index.ts';
+import type { Generation, GenerationService } from '../../../src/services/generations/index.ts';
+import { MAX_NOTICE_ATTEMPTS, noticeRetryDelayMs } from '../../../src/services/notice-retry.ts';
 import { createCaptureLogger } from '../../support/capture-logger.ts';
 import { DATABASE_KIND } from '../../support/test-database.ts';
 import { createGenerationHarness, type GenerationHarness, MODEL, runUntil } from './generation-harness.ts';

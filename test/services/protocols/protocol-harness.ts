@@ -1,4 +1,5 @@
 import type { Counter } from '@opentelemetry/api';
+import { HttpError } from 'grammy';
 import { createLlmClient, type LlmClient, type LlmClientOptions } from '../../../src/clients/llm/index.ts';
 import type { DatabaseHandle } from '../../../src/db/database.ts';
 import { createLlmFake, type LlmFake, type LlmFakeOptions } from '../../../src/fakes/llm/index.ts';
@@ -58,11 +59,15 @@ export interface NotifierLog {
   readonly failed: Array<{ job: ProtocolJob; notice: ProtocolFailureNotice }>;
 }
 
-/** A recording notifier; `deliverFails` makes delivery throw like a Telegram error would. */
+/**
+ * A recording notifier; `deliverFails` makes delivery throw like a Telegram error would, and the
+ * first `failedFails` failure messages fail like Telegram being away (only those told are logged).
+ */
 export function recordingNotifier(
-  options: { deliverFails?: boolean } = {},
+  options: { deliverFails?: boolean; failedFails?: number } = {},
 ): ProtocolNotifier & { log: NotifierLog } {
   const log: NotifierLog = { progress: [], synthesizing: 0, delivered: [], failed: [] };
+  let failedFails = options.failedFails ?? 0;
   return {
     log,
     async progress(_job, done, total) {
@@ -76,6 +81,8 @@ export function recordingNotifier(
       log.delivered.push({ job, protocol });
     },
     async failed(job, notice) {
+      if (failedFails-- > 0)
+        throw new HttpError('Network request for sendMessage failed!', new Error('ECONNRESET'));
       log.failed.push({ job, notice });
     },
   };
