@@ -4,6 +4,7 @@ import { HttpError } from 'grammy';
 import type { Generation, GenerationService } from '../../../src/services/generations/index.ts';
 import { MAX_NOTICE_ATTEMPTS, noticeRetryDelayMs } from '../../../src/services/notice-retry.ts';
 import { createCaptureLogger } from '../../support/capture-logger.ts';
+import { skippingClock } from '../../support/skipping-clock.ts';
 import { DATABASE_KIND } from '../../support/test-database.ts';
 import { createGenerationHarness, type GenerationHarness, MODEL, runUntil } from './generation-harness.ts';
 
@@ -20,12 +21,6 @@ describe(`the user is told how a failed generation ended, even across outages an
   const row = (id: string) =>
     h.handle.db.selectFrom('generations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
-  /** Real time plus what the test skips ahead, so retries minutes apart take no time. */
-  const manualClock = () => {
-    let skipped = 0;
-    return { now: () => new Date(Date.now() + skipped), advance: (ms: number) => (skipped += ms) };
-  };
-
   const failOnce = async (service: GenerationService, userId: number): Promise<Generation> => {
     h.script('fail', 1);
     const gen = await service.start({
@@ -40,7 +35,7 @@ describe(`the user is told how a failed generation ended, even across outages an
   };
 
   it('keeps the notice owed while Telegram is away and sends it once Telegram is back', async () => {
-    const clock = manualClock();
+    const clock = skippingClock();
     const told: string[] = [];
     let away = 2;
     const service = h.service({
@@ -133,7 +128,7 @@ describe(`the user is told how a failed generation ended, even across outages an
   });
 
   it('gives up after the last try with one error line, and the refund stands', async () => {
-    const clock = manualClock();
+    const clock = skippingClock();
     const { logger, lines } = createCaptureLogger();
     let tries = 0;
     const service = h.service({

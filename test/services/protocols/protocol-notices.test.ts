@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { MAX_NOTICE_ATTEMPTS, noticeRetryDelayMs } from '../../../src/services/notice-retry.ts';
+import { skippingClock } from '../../support/skipping-clock.ts';
 import { DATABASE_KIND } from '../../support/test-database.ts';
 import {
   createProtocolHarness,
@@ -16,12 +17,6 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 50
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-}
-
-/** Real time plus what the test skips ahead, so retries minutes apart take no time. */
-function skippingClock() {
-  let skipped = 0;
-  return { now: () => new Date(Date.now() + skipped), advance: (ms: number) => (skipped += ms) };
 }
 
 describe(`a failed protocol's message is owed until Telegram takes it (${DATABASE_KIND})`, () => {
