@@ -9,7 +9,6 @@ import {
 import type { Database } from '../../db/schema.ts';
 import type { GenerationRow, GenerationStatus } from '../../db/tables/generations.table.ts';
 import { AppError } from '../../errors/app-error.ts';
-import { classifyError } from '../../errors/classify-error.ts';
 import type { Logger } from '../../logger.ts';
 import {
   ATTR_BOT_DRY_RUN,
@@ -18,27 +17,23 @@ import {
   ATTR_BOT_GENERATION_PRICE,
   ATTR_BOT_GENERATION_STATUS,
   ATTR_BOT_MODEL_ID,
-  ATTR_BOT_NOTICE_ATTEMPT,
   ATTR_ENDUSER_ID,
   ATTR_ERROR_TYPE,
   ATTR_KIE_MODEL,
   ATTR_KIE_POLL_ATTEMPT,
   ATTR_KIE_TASK_ID,
   ATTR_KIE_TASK_STATE,
-  LOG_GENERATION_ID,
-  LOG_MODEL_ID,
   LOG_TASK_ID,
-  SPAN_GENERATION_NOTIFY,
   SPAN_GENERATION_STEP,
 } from '../../telemetry/attributes.ts';
 import { withSpan } from '../../telemetry/tracing.ts';
 import type { BillingService } from '../billing/billing.service.ts';
-import { MAX_NOTICE_ATTEMPTS, noticeRetryDelayMs } from '../notice-retry.ts';
 import { ACTIVE_STATUSES, REFUNDED_STATUSES, toGeneration } from './generation.ts';
 import { DeliveryRejectedError } from './generation-errors.ts';
 import type { GenerationHooks, GenerationProgress } from './generation-hooks.ts';
 import type { GenerationMetrics } from './generation-metrics.ts';
-import { generationContext, generationRef } from './generation-trace.ts';
+import { createNoticeTeller } from './generation-notice.ts';
+import { generationContext, generationLogFields, generationRef } from './generation-trace.ts';
 import type { PollSchedule } from './poll-schedule.ts';
 
 /** Deliveries that fail for a reason other than a refusal are retried this many times, then refunded. */
@@ -109,21 +104,13 @@ export function createGenerationSteps(ctx: StepContext): GenerationSteps {
   const nextRun = (row: GenerationRow, now: Date): Date =>
     new Date(now.getTime() + schedule(now.getTime() - row.created_at.getTime()));
 
-  const logFields = (row: GenerationRow) => ({
-    [LOG_GENERATION_ID]: row.id,
-    [LOG_MODEL_ID]: row.model_id,
-    [LOG_TASK_ID]: row.kie_task_id ?? undefined,
-    user_id: row.user_id,
-    ...(row.dry_run && { dry_run: true }),
-  });
-
   /** Metrics and one log line for a generation that reached a final status. */
   const finished = (row: GenerationRow | undefined): void => {
     if (!row) return;
     metrics.finished(row.kie_model, row.status, clock().getTime() - row.created_at.getTime());
     const failed = row.status !== 'delivered';
     logger?.log(failed ? 'warn' : 'info', `Generation ${row.status}`, {
-      ...logFields(row),
+      ...generationLogFields(row),
       status: row.status,
       ...(row.fail_code && { error_code: row.fail_code, error_ref: generationRef(row) }),
       ...(row.fail_msg && { fail_msg: row.fail_msg }),
@@ -170,41 +157,7 @@ export function createGenerationSteps(ctx: StepContext): GenerationSteps {
     return settled;
   };
 
-  const tell = async (row: GenerationRow): Promise<StepResult> => {
-    const attempt = row.notice_attempts + 1;
-    const attributes: Attributes = {
-      [ATTR_BOT_GENERATION_ID]: row.id,
-      [ATTR_BOT_GENERATION_STATUS]: row.status,
-      [ATTR_BOT_NOTICE_ATTEMPT]: attempt,
-    };
-    const release = (changes: Parameters<typeof updateLeasedGeneration>[3]) =>
-      updateLeasedGeneration(
-        db,
-        row.id,
-        { workerId: row.locked_by ?? '', from: row.status },
-        { notice_attempts: attempt, locked_until: null, locked_by: null, updated_at: clock(), ...changes },
-      );
-    const failure = await withSpan(
-      SPAN_GENERATION_NOTIFY,
-      { kind: SpanKind.INTERNAL, attributes },
-      async () => {
-        await hooks.notifyFinal?.(toGeneration(row));
-      },
-      (error) => classifyError(error).code,
-    ).then(
-      () => undefined,
-      (error: unknown) => ({ error }),
-    );
-    if (!failure) return release({ notice_pending: false });
-    const fields = { ...logFields(row), err: failure.error, attempt, status: row.status };
-    if (attempt >= MAX_NOTICE_ATTEMPTS) {
-      // The refund stands; the user can still read the outcome in /history.
-      logger?.error('Gave up telling the user how a generation ended', fields);
-      return release({ notice_pending: false });
-    }
-    logger?.warn('Could not tell the user how a generation ended; will try again', fields);
-    return release({ next_run_at: new Date(clock().getTime() + noticeRetryDelayMs(attempt)) });
-  };
+  const tell = createNoticeTeller({ db, hooks, logger, clock });
 
   /** Releases the lease and schedules the next run. */
   const later = (
@@ -286,7 +239,7 @@ export function createGenerationSteps(ctx: StepContext): GenerationSteps {
     // Gap: if the process dies before this update, the task exists at KIE but not here, and the row
     // is created again when the lease expires. KIE has no idempotency key (kie-api.md §9 row 16).
     const now = clock();
-    logger?.info('KIE task created', { ...logFields(row), [LOG_TASK_ID]: taskId });
+    logger?.info('KIE task created', { ...generationLogFields(row), [LOG_TASK_ID]: taskId });
     return updateLeasedGeneration(
       db,
       row.id,

@@ -1,5 +1,7 @@
 import { type Context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
+import type { GenerationRow } from '../../db/tables/generations.table.ts';
 import { ERROR_REF_LENGTH } from '../../errors/error-ref.ts';
+import { LOG_GENERATION_ID, LOG_MODEL_ID, LOG_TASK_ID } from '../../telemetry/attributes.ts';
 
 /**
  * The context later spans of a generation start in: the confirming update's trace when known, so the
@@ -22,4 +24,15 @@ export function generationRef(generation: {
     0,
     ERROR_REF_LENGTH,
   );
+}
+
+/** The fields every log line about a generation carries (Loki queries them). */
+export function generationLogFields(row: GenerationRow) {
+  return {
+    [LOG_GENERATION_ID]: row.id,
+    [LOG_MODEL_ID]: row.model_id,
+    [LOG_TASK_ID]: row.kie_task_id ?? undefined,
+    user_id: row.user_id,
+    ...(row.dry_run && { dry_run: true }),
+  };
 }

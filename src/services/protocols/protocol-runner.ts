@@ -26,7 +26,6 @@ import type { Logger } from '../../logger.ts';
 import {
   ATTR_BOT_ERROR_REF,
   ATTR_BOT_FEATURE,
-  ATTR_BOT_NOTICE_ATTEMPT,
   ATTR_ENDUSER_ID,
   ATTR_ERROR_TYPE,
   ATTR_OUTCOME,
@@ -43,18 +42,17 @@ import {
   LOG_UPDATE_ID,
   LOG_USER_ID,
   SPAN_PROTOCOL_JOB,
-  SPAN_PROTOCOL_NOTIFY,
 } from '../../telemetry/attributes.ts';
 import { withLogContext } from '../../telemetry/log-context.ts';
-import { getTracer, markSpanError, withSpan } from '../../telemetry/tracing.ts';
+import { getTracer, markSpanError } from '../../telemetry/tracing.ts';
 import type { AdminAlerts } from '../admin/admin-alerts.ts';
 import type { BillingService } from '../billing/billing.service.ts';
-import { MAX_NOTICE_ATTEMPTS, noticeRetryDelayMs } from '../notice-retry.ts';
 import { parseProtocol } from './parse-protocol.ts';
 import { ProgressThrottle } from './progress-throttle.ts';
 import { ProtocolDeliveryError, ProtocolInterruptedError, ProtocolTimeoutError } from './protocol-errors.ts';
 import { toProtocolJob } from './protocol-job.ts';
 import type { ProtocolMetrics, SegmentOutcome } from './protocol-metrics.ts';
+import { createProtocolNoticeTeller } from './protocol-notice.ts';
 import type { ProtocolNotifier } from './protocol-notifier.ts';
 import { segmentRequest, synthesisRequest } from './protocol-prompts.ts';
 import { runSegments } from './run-segments.ts';
@@ -144,48 +142,7 @@ export function createProtocolRunner(deps: ProtocolRunnerDeps): ProtocolRunner {
     }
   };
 
-  /**
-   * Sends the failure message a job owes its user and clears the debt; when Telegram does not take
-   * it (and may later), the next try is scheduled for the sweep. Never throws.
-   */
-  const tellFailure = async (row: ProtocolJobRow): Promise<void> => {
-    const notice = row.notice;
-    if (!notice) return;
-    const attempt = row.notice_attempts + 1;
-    const failure = await withSpan(
-      SPAN_PROTOCOL_NOTIFY,
-      {
-        kind: SpanKind.INTERNAL,
-        attributes: { [ATTR_PROTOCOL_JOB_ID]: row.id, [ATTR_BOT_NOTICE_ATTEMPT]: attempt },
-      },
-      () => notifier.failed(toProtocolJob(row), notice),
-      (error) => classifyError(error).code,
-    ).then(
-      () => undefined,
-      (error: unknown) => ({ error }),
-    );
-    const settle = (changes: { notice_due_at: Date | null; clear: boolean }) =>
-      bestEffort(
-        'record a protocol failure notice',
-        updateProtocolJob(db, row.id, 'failed', {
-          ...(changes.clear && { notice: null }),
-          notice_attempts: attempt,
-          notice_due_at: changes.notice_due_at,
-          updated_at: deps.now(),
-        }),
-      );
-    if (!failure) return settle({ notice_due_at: null, clear: true });
-    const fields = { err: failure.error, [LOG_JOB_ID]: row.id, attempt };
-    if (attempt >= MAX_NOTICE_ATTEMPTS) {
-      logger.error('Gave up telling the user a protocol failed', fields);
-      return settle({ notice_due_at: null, clear: true });
-    }
-    logger.warn('Could not tell the user a protocol failed; will try again', fields);
-    return settle({
-      notice_due_at: new Date(deps.now().getTime() + noticeRetryDelayMs(attempt)),
-      clear: false,
-    });
-  };
+  const tellFailure = createProtocolNoticeTeller({ db, notifier, logger, now: deps.now });
 
   /** Refund and `failed` in one transaction, only while this worker holds the job; then tell everyone once. */
   const fail = async (row: ProtocolJobRow, error: unknown, span: Span): Promise<void> => {
