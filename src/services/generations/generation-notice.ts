@@ -27,7 +27,8 @@ export interface NoticeTellerDeps {
 /**
  * Tells the user how a settled generation ended, under the lease its settler (or a worker's claim)
  * holds, and clears the debt; when Telegram does not take it and may later, the next try is
- * scheduled (5 s, 15 s, 45 s …); after the last, the refund stands with one error line. Never throws.
+ * scheduled (5 s, 15 s, 45 s …); after the last, the refund stands with one error line. Rejects only
+ * when the database does (the row's lease then expires and a worker tries again).
  */
 export function createNoticeTeller(
   deps: NoticeTellerDeps,

@@ -81,7 +81,7 @@ export interface GenerationSteps {
   progress(row: StepResult, event: GenerationProgress): Promise<void> | undefined;
   /**
    * Tells the user how a settled row ended, under the lease `refundAndSettle` left; on a failure
-   * that may pass, the row comes back to a worker later. Never throws.
+   * that may pass, the row comes back to a worker later.
    */
   tell(row: GenerationRow): Promise<StepResult>;
 }
