@@ -156,7 +156,11 @@ export function createProtocolService(deps: ProtocolServiceDeps): ProtocolServic
         .execute((trx) =>
           claimOwedProtocolNotices(trx, { now, limit: 20, dueAgain: new Date(now.getTime() + leaseMs) }),
         );
-      for (const row of owed) await runner.retryNotice(row);
+      for (const row of owed) {
+        // A stop does not wait for Telegram: the rest stay due (at `dueAgain`) for the next sweep.
+        if (stopped) return;
+        await runner.retryNotice(row);
+      }
       if (owed.length < 20 || stopped) return;
     }
   };
@@ -283,6 +287,8 @@ export function createProtocolService(deps: ProtocolServiceDeps): ProtocolServic
       stopped = true;
       if (sweepTimer) clearInterval(sweepTimer);
       sweepTimer = undefined;
+      // Waited for, so every job it claimed is launched and then paused (not left leased); its notice
+      // retries stop at the next row.
       await sweeping;
       await runner.stop(graceMs);
     },

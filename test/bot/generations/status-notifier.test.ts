@@ -64,7 +64,7 @@ describe('the final notice of a failed generation', () => {
       calls.map((c) => c.method),
       ['editMessageText'],
     );
-    assert.match(calls[0]?.text ?? '', /4/);
+    assert.match(calls[0]?.text ?? '', /4 credits were returned to your balance/);
     assert.match(calls[0]?.text ?? '', /4bf92f35/, 'the error reference is the trace id prefix');
   });
 
