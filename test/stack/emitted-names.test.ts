@@ -17,6 +17,10 @@ import { assertQueriedNamesEmitted, emptyNames, queriedNames, type TelemetryName
  */
 const PENDING: readonly RegExp[] = [];
 /** A distinctive LLM key, so the secret scan below can look for it. */
+/** A tiny JPEG the user sends for the edit model. */
+const PHOTO = new Uint8Array([
+  0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xff, 0xd9,
+]);
 const LLM_TEST_KEY = 'sk-or-v1-stack-names-9a8b7c6d5e';
 
 type Kv = { key: string; value: unknown };
@@ -111,6 +115,16 @@ describe('dashboards and alerts query only names a running bot exports', () => {
     await openConfirmation(user, /Images/, /^Nano Banana ·/, 'a dashboard fox');
     await user.pressButton({ text: /Confirm/ });
     await user.waitForMessage((m) => m.media?.kind === 'photo', { timeoutMs: 15_000 });
+    // An edit with the user's photo: the bot downloads it by a URL that holds the bot token (the scan below).
+    kie.script('google/nano-banana-edit', { outcome: 'success', stateDurationsMs: FAST, times: 1 });
+    const photos = () => user.messages().filter((m) => m.media?.kind === 'photo').length;
+    const photosBefore = photos();
+    await openConfirmation(user, /Images/, /Nano Banana Edit/, 'make it night', PHOTO);
+    await user.pressButton({ text: /Confirm/ });
+    for (const deadline = Date.now() + 15_000; photos() === photosBefore; ) {
+      assert.ok(Date.now() < deadline, 'the edited photo was delivered');
+      await new Promise((r) => setTimeout(r, 50));
+    }
     kie.script('google/nano-banana', { outcome: 'fail', stateDurationsMs: FAST, times: 1 });
     await openConfirmation(user, /Images/, /^Nano Banana ·/, 'a failing fox');
     await user.pressButton({ text: /Confirm/ });
