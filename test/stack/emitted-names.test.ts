@@ -96,6 +96,8 @@ describe('dashboards and alerts query only names a running bot exports', () => {
       LLM_BASE_URL: llm.baseUrl,
       PROTOCOL_SEGMENT_CHARS: '300',
       PROTOCOL_MIN_CHARS: '500',
+      // The KIE balance gauge is exported from the first (immediate) check on.
+      KIE_BALANCE_CHECK_MS: '60000',
     });
     dispose = bot.dispose;
     await bot.waitFor(/Bot started/);
@@ -216,6 +218,20 @@ describe('dashboards and alerts query only names a running bot exports', () => {
     ]) {
       assert.ok(emitted.metrics.has(name), `${name} exported`);
     }
+    // Cost and provider health (issue 13): balance gauge and its threshold, revenue by model, the
+    // generations SLO's fault label, and the cost on LLM spans under the key LLM tools read.
+    for (const name of [
+      'kie_account_credits',
+      'kie_account_credits_alert_below',
+      'kie_balance_checks_total',
+      'bot_generation_credits_total',
+      'kie_credits_consumed_total',
+    ]) {
+      assert.ok(emitted.metrics.has(name), `${name} exported`);
+    }
+    for (const label of ['bot_generation_fault', 'bot_model_id']) assert.ok(emitted.labels.has(label), label);
+    assert.ok(emitted.spanAttributes.has('span.gen_ai.usage.cost'));
+    assert.ok(emitted.spanAttributes.has('span.llm.cost'));
     assert.ok(emitted.spanAttributes.has('span.gen_ai.operation.name'));
     assert.ok(emitted.spanAttributes.has('span.protocol.job.id'));
   });

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { loadSloSpec } from '../../slo/generate.ts';
 import {
   allPanels,
   type ComposeService,
+  grafanaEnvironment,
   interpolateCompose,
   loadAlertGroups,
   loadCompose,
@@ -25,7 +27,14 @@ const BUILTIN_DATASOURCES = new Set([
   '-- Dashboard --',
   'grafana',
 ]);
-const REQUIRED_DASHBOARDS = ['Bot overview', 'Generations', 'LLM', 'Error lookup'];
+const REQUIRED_DASHBOARDS = [
+  'Bot overview',
+  'Generations',
+  'LLM',
+  'Error lookup',
+  'SLOs',
+  'Cost and providers',
+];
 
 const datasources = loadDatasources();
 const byUid = new Map(datasources.map((ds) => [ds.uid, ds]));
@@ -130,18 +139,58 @@ describe('Grafana datasources', () => {
 });
 
 describe('Grafana provisioning files', () => {
-  it('write every literal $ as $$ (Grafana expands environment variables in them)', () => {
-    for (const file of [
-      ...provisioningFiles('datasources'),
-      ...provisioningFiles('dashboards'),
-      ...provisioningFiles('alerting'),
-    ]) {
+  it('write every literal $ as $$ where Grafana interpolates (datasources, dashboard providers)', () => {
+    for (const file of [...provisioningFiles('datasources'), ...provisioningFiles('dashboards')]) {
       const lines = readText(file).split('\n');
       lines.forEach((line, index) => {
         if (line.trimStart().startsWith('#')) return;
         assert.doesNotMatch(line.replace(/\$\$/g, ''), /\$/, `${file}:${index + 1} has an unescaped $`);
       });
     }
+  });
+
+  it('alerting files: interpolated fields reference only variables compose gives Grafana; raw ones hold no $$', () => {
+    const provided = new Set(Object.keys(grafanaEnvironment()));
+    const problems: string[] = [];
+    /** Walks a document; `raw` marks the subtrees Grafana stores as written (rule models, annotations). */
+    const walk = (value: unknown, path: string, raw: boolean) => {
+      if (typeof value === 'string') {
+        if (raw) {
+          if (value.includes('$$')) problems.push(`${path}: $$ in a field Grafana takes raw`);
+          if (value.includes('${'))
+            problems.push(`${path}: \${ in a field Grafana takes raw (newer versions expand it)`);
+          return;
+        }
+        for (const m of value.replace(/\$\$/g, '').matchAll(/\$\{?([A-Za-z_]\w*)?/g)) {
+          if (!m[1] || !provided.has(m[1]))
+            problems.push(`${path}: "${m[0]}" is not a variable compose gives Grafana`);
+        }
+      } else if (Array.isArray(value)) {
+        value.forEach((item, i) => {
+          walk(item, `${path}[${i}]`, raw);
+        });
+      } else if (value !== null && typeof value === 'object') {
+        for (const [key, inner] of Object.entries(value)) {
+          const isRaw = raw || key === 'annotations' || (key === 'model' && /\.data\[\d+\]$/.test(path));
+          walk(inner, `${path}.${key}`, isRaw);
+        }
+      }
+    };
+    for (const file of provisioningFiles('alerting')) walk(readYaml(file), file, false);
+    assert.deepEqual(problems, []);
+    // Control: the mistake this guards against is caught.
+    walk(
+      {
+        groups: [
+          {
+            rules: [{ data: [{ model: { expression: '$$A > 1' } }], annotations: { s: '{{ $$labels.x }}' } }],
+          },
+        ],
+      },
+      'control',
+      false,
+    );
+    assert.equal(problems.length, 2);
   });
 
   it('are mounted where Grafana reads them, and the dashboard provider path is the mounted folder', () => {
@@ -170,7 +219,7 @@ describe('Grafana provisioning files', () => {
 });
 
 describe('Grafana dashboards', () => {
-  it('are the four dashboards, each with a unique uid and title', () => {
+  it('are the six dashboards, each with a unique uid and title', () => {
     const titles = dashboards.map((d) => d.dashboard.title).sort();
     assert.deepEqual(titles, [...REQUIRED_DASHBOARDS].sort());
     const uids = dashboards.map((d) => d.dashboard.uid);
@@ -254,13 +303,25 @@ describe('Grafana dashboards', () => {
 describe('Grafana alert rules', () => {
   const rules = groups.flatMap((g) => g.rules);
 
-  it('cover error rate, out-of-credits, task backlog and no updates', () => {
-    assert.deepEqual(rules.map((r) => r.uid).sort(), [
-      'tg-genbot-error-rate',
-      'tg-genbot-insufficient-credits',
-      'tg-genbot-no-updates',
-      'tg-genbot-task-backlog',
+  it('cover error rate, out-of-credits, KIE balance, task backlog, no updates and every SLO', () => {
+    const slos = loadSloSpec().slos.flatMap((slo) => [
+      `tg-genbot-slo-${slo.name}-page`,
+      `tg-genbot-slo-${slo.name}-ticket`,
     ]);
+    assert.deepEqual(
+      rules.map((r) => r.uid).sort(),
+      [
+        'tg-genbot-error-rate',
+        'tg-genbot-insufficient-credits',
+        'tg-genbot-kie-balance-low',
+        'tg-genbot-kie-balance-unknown',
+        'tg-genbot-no-updates',
+        'tg-genbot-task-backlog',
+        ...slos,
+      ].sort(),
+    );
+    const uids = rules.map((r) => r.uid);
+    assert.equal(new Set(uids).size, uids.length, 'duplicate rule uid');
   });
 
   it('are complete and internally consistent', () => {

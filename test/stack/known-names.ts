@@ -8,6 +8,7 @@
  * (TelemetryNames) and the comparison stays as it is.
  */
 import type { TelemetryNames } from './queried-names.ts';
+import { loadRecordingRules } from './stack-files.ts';
 
 export type InstrumentKind = 'counter' | 'updowncounter' | 'gauge' | 'histogram';
 
@@ -45,7 +46,13 @@ export const INSTRUMENTS: InstrumentSpec[] = [
     attributes: ['telegram.api.method', 'outcome', 'telegram.api.error_code'],
   },
   { name: 'bot.errors', kind: 'counter', unit: '{error}', attributes: ['error.type', 'bot.feature'] },
-  { name: 'kie.tasks', kind: 'counter', unit: '{task}', attributes: ['kie.model', 'outcome'] },
+  // bot.generation.fault (who ended it) is an addition for the generations SLO (slo/slos.yaml).
+  {
+    name: 'kie.tasks',
+    kind: 'counter',
+    unit: '{task}',
+    attributes: ['kie.model', 'outcome', 'bot.generation.fault'],
+  },
   { name: 'kie.task.duration', kind: 'histogram', unit: 's', attributes: ['kie.model', 'outcome'] },
   // `outcome` (ok / error) is an addition: a failed poll has no state.
   {
@@ -84,6 +91,18 @@ export const INSTRUMENTS: InstrumentSpec[] = [
     unit: '{error}',
     attributes: ['kie.operation', 'kie.api', 'error.type'],
   },
+  // KIE's reported cost per generation, to set against revenue by model (issue 11).
+  { name: 'kie.credits.consumed', kind: 'counter', unit: '{credit}', attributes: ['kie.model'] },
+  // Revenue by model (the margin panel) and the KIE balance check (issue 13).
+  {
+    name: 'bot.generation.credits',
+    kind: 'counter',
+    unit: '{credit}',
+    attributes: ['kie.model', 'outcome', 'bot.model.id'],
+  },
+  { name: 'kie.account.credits', kind: 'gauge', unit: '{credit}', attributes: [] },
+  { name: 'kie.account.credits.alert_below', kind: 'gauge', unit: '{credit}', attributes: [] },
+  { name: 'kie.balance.checks', kind: 'counter', unit: '{check}', attributes: ['outcome'] },
 ];
 
 /** Resource attributes Prometheus promotes to labels (otel/prometheus.yaml). */
@@ -191,6 +210,7 @@ const SPAN_ATTRIBUTES = [
   'kie.task.state',
   'kie.poll.attempt',
   'kie.callback.verified',
+  'kie.credits.consumed',
   'protocol.job.id',
   'protocol.segments',
   'protocol.concurrency',
@@ -202,6 +222,8 @@ const SPAN_ATTRIBUTES = [
   'gen_ai.usage.input_tokens',
   'gen_ai.usage.output_tokens',
   'gen_ai.response.finish_reasons',
+  'gen_ai.usage.cost',
+  'llm.cost',
   'error.type',
 ];
 const RESOURCE_ATTRIBUTES = [
@@ -266,6 +288,11 @@ export function storedNames(app: AppTelemetry): TelemetryNames {
   for (const instrument of app.instruments) {
     for (const name of prometheusMetricNames(instrument)) metrics.add(name);
     for (const attribute of instrument.attributes) labels.add(prometheusName(attribute));
+  }
+  // Series Prometheus records itself (the SLO rules); their inputs are checked as queries.
+  for (const rule of loadRecordingRules()) {
+    metrics.add(rule.record);
+    for (const label of Object.keys(rule.labels ?? {})) labels.add(label);
   }
   return {
     metrics,

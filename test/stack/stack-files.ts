@@ -93,17 +93,68 @@ export function serviceVolumes(service: ComposeService): ComposeVolumeObject[] {
 }
 
 /**
- * Replaces compose `${VAR}`, `${VAR:-default}` and `${VAR-default}` with their defaults
- * (or an empty string) and `$$` with `$`, as `docker compose config` would with no
- * environment set.
+ * Interpolates a compose value as `docker compose config` would with `env` (by default no
+ * environment): `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:+alt}`, `${VAR+alt}`,
+ * `${VAR:?err}` / `${VAR?err}` (throws), defaults that nest (`${A:-${B:-x}}`), and `$$` for `$`.
  */
-export function interpolateCompose(value: string): string {
-  return value
-    .replace(
-      /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-?+]([^}]*))?\}/g,
-      (_m, _name: string, fallback?: string) => fallback ?? '',
-    )
-    .replace(/\$\$/g, '$');
+export function interpolateCompose(value: string, env: Readonly<Record<string, string>> = {}): string {
+  let out = '';
+  let i = 0;
+  while (i < value.length) {
+    const c = value[i];
+    if (c !== '$') {
+      out += c;
+      i++;
+      continue;
+    }
+    if (value[i + 1] === '$') {
+      out += '$';
+      i += 2;
+      continue;
+    }
+    const bare = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(value.slice(i));
+    if (bare) {
+      out += env[bare[1] as string] ?? '';
+      i += bare[0].length;
+      continue;
+    }
+    if (value[i + 1] !== '{') {
+      out += c;
+      i++;
+      continue;
+    }
+    // ${…}: find the matching brace (defaults may hold nested ${…}).
+    let depth = 0;
+    let j = i + 1;
+    for (; j < value.length; j++) {
+      if (value[j] === '{') depth++;
+      else if (value[j] === '}' && --depth === 0) break;
+    }
+    if (j >= value.length) throw new Error(`unclosed \${ in ${value}`);
+    const body = value.slice(i + 2, j);
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?])([\s\S]*))?$/.exec(body);
+    if (!m) throw new Error(`bad interpolation \${${body}} in ${value}`);
+    const [, name = '', op, arg = ''] = m;
+    const current = env[name];
+    const set = op?.startsWith(':') ? current !== undefined && current !== '' : current !== undefined;
+    switch (op?.replace(':', '')) {
+      case undefined:
+        out += current ?? '';
+        break;
+      case '-':
+        out += set ? (current as string) : interpolateCompose(arg, env);
+        break;
+      case '+':
+        out += set ? interpolateCompose(arg, env) : '';
+        break;
+      case '?':
+        if (!set) throw new Error(`${name}: ${arg || 'required'}`);
+        out += current as string;
+        break;
+    }
+    i = j + 1;
+  }
+  return out;
 }
 
 export interface DatasourceRef {
@@ -208,7 +259,17 @@ export interface AlertQuery {
   refId: string;
   datasourceUid: string;
   relativeTimeRange?: { from: number; to: number };
-  model: { refId?: string; expr?: string; type?: string; expression?: string; instant?: boolean };
+  model: {
+    refId?: string;
+    expr?: string;
+    type?: string;
+    expression?: string;
+    instant?: boolean;
+    conditions?: Array<{ evaluator?: { type?: unknown; params?: unknown } }>;
+    reducer?: string;
+    [key: string]: unknown;
+  };
+  queryType?: string;
 }
 export interface AlertRule {
   uid: string;
@@ -220,6 +281,9 @@ export interface AlertRule {
   execErrState?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
+  dashboardUid?: string;
+  panelId?: number;
+  isPaused?: boolean;
 }
 export interface AlertGroup {
   orgId: number;
@@ -229,9 +293,141 @@ export interface AlertGroup {
   rules: AlertRule[];
 }
 
-/** Provisioned alert rule groups, after `$$` unescaping. */
-export function loadAlertGroups(): AlertGroup[] {
-  return provisioningFiles('alerting').flatMap(
-    (file) => unescapeProvisioning(readYaml<{ groups?: AlertGroup[] }>(file)).groups ?? [],
+/**
+ * Grafana's interpolation of one provisioned string (provisioning/values: `interpolateValue`): split
+ * on `$$`, expand `$NAME` / `${NAME}` from `env` in each part (os.ExpandEnv: unset is empty), join
+ * with `$`.
+ */
+export function grafanaInterpolate(value: string, env: Readonly<Record<string, string>> = {}): string {
+  return value
+    .split('$$')
+    .map((part) =>
+      part.replace(
+        /\$\{([^}]*)\}|\$([A-Za-z_][A-Za-z0-9_]*|[*#@!?\-0-9])/g,
+        (_m, braced?: string, bare?: string) => env[(braced ?? bare) as string] ?? '',
+      ),
+    )
+    .join('$');
+}
+
+function interpolateStrings<T>(value: T, env: Readonly<Record<string, string>>): T {
+  if (typeof value === 'string') return grafanaInterpolate(value, env) as T;
+  if (Array.isArray(value)) return value.map((item) => interpolateStrings(item, env)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolateStrings(v, env)])) as T;
+  }
+  return value;
+}
+
+/**
+ * One alert rule group as Grafana maps it (provisioning/alerting/rules_types.go): every field goes
+ * through interpolation except each query's `model` (Model.Raw) and the `annotations` (raw), which
+ * Grafana stores exactly as written.
+ */
+export function grafanaRuleGroup(group: AlertGroup, env: Readonly<Record<string, string>> = {}): AlertGroup {
+  return {
+    ...interpolateStrings({ ...group, rules: [] }, env),
+    rules: group.rules.map((rule) => ({
+      ...interpolateStrings({ ...rule, data: [], annotations: undefined }, env),
+      data: rule.data.map((query) => ({
+        ...interpolateStrings({ ...query, model: {} }, env),
+        model: query.model,
+      })),
+      ...(rule.annotations && { annotations: rule.annotations }),
+    })),
+  };
+}
+
+/** Provisioned alert rule groups, exactly as written in the files. */
+export function loadRawAlertGroups(): Array<{ file: string; group: AlertGroup }> {
+  return provisioningFiles('alerting').flatMap((file) =>
+    (readYaml<{ groups?: AlertGroup[] }>(file).groups ?? []).map((group) => ({ file, group })),
+  );
+}
+
+/** Provisioned alert rule groups as Grafana stores them (interpolated where Grafana interpolates). */
+export function loadAlertGroups(env: Readonly<Record<string, string>> = {}): AlertGroup[] {
+  return loadRawAlertGroups().map(({ group }) => grafanaRuleGroup(group, env));
+}
+
+export interface ContactPointReceiver {
+  uid: string;
+  type: string;
+  settings: Record<string, unknown>;
+  disableResolveMessage?: boolean;
+}
+export interface ContactPoint {
+  orgId?: number;
+  name: string;
+  receivers: ContactPointReceiver[];
+}
+export interface PolicyRoute {
+  receiver?: string;
+  group_by?: string[];
+  object_matchers?: Array<[string, string, string]>;
+  matchers?: string[];
+  group_wait?: string;
+  group_interval?: string;
+  repeat_interval?: string;
+  continue?: boolean;
+  mute_time_intervals?: string[];
+  routes?: PolicyRoute[];
+}
+export interface NotificationPolicy extends PolicyRoute {
+  orgId?: number;
+}
+
+/** Contact points and policies as Grafana reads them: settings and policy trees are interpolated. */
+export function loadNotifications(env: Readonly<Record<string, string>> = {}): {
+  contactPoints: ContactPoint[];
+  policies: NotificationPolicy[];
+} {
+  const docs = provisioningFiles('alerting').map((file) =>
+    readYaml<{ contactPoints?: ContactPoint[]; policies?: NotificationPolicy[] }>(file),
+  );
+  return {
+    contactPoints: docs.flatMap((d) => interpolateStrings(d.contactPoints ?? [], env)),
+    policies: docs.flatMap((d) => interpolateStrings(d.policies ?? [], env)),
+  };
+}
+
+/** The environment Grafana's container gets from docker-compose.yml, given the host's `.env`. */
+export function grafanaEnvironment(hostEnv: Readonly<Record<string, string>> = {}): Record<string, string> {
+  const grafana = loadCompose().services.grafana as ComposeService;
+  return Object.fromEntries(
+    Object.entries(serviceEnv(grafana)).map(([k, v]) => [k, interpolateCompose(v, hostEnv)]),
+  );
+}
+
+export interface PrometheusRecordingRule {
+  record: string;
+  expr: string;
+  labels?: Record<string, string>;
+}
+export interface PrometheusRuleGroup {
+  name: string;
+  interval?: string;
+  rules: Array<PrometheusRecordingRule | { alert: string; expr: string }>;
+}
+
+/**
+ * The rule files otel/prometheus.yaml loads (rule_files are paths in the container, mapped back to
+ * the files docker-compose.yml mounts there), parsed.
+ */
+export function loadPrometheusRuleFiles(): Array<{ file: string; groups: PrometheusRuleGroup[] }> {
+  const config = readYaml<{ rule_files?: string[] }>('otel/prometheus.yaml');
+  const mounts = serviceVolumes(loadCompose().services.prometheus as ComposeService);
+  return (config.rule_files ?? []).map((target) => {
+    const mount = mounts.find((m) => m.target === target);
+    if (!mount?.source) throw new Error(`rule file ${target} is not mounted into the prometheus service`);
+    const file = mount.source.replace(/^\.\//, '');
+    return { file, groups: readYaml<{ groups?: PrometheusRuleGroup[] }>(file).groups ?? [] };
+  });
+}
+
+/** Every recording rule Prometheus evaluates. */
+export function loadRecordingRules(): PrometheusRecordingRule[] {
+  return loadPrometheusRuleFiles().flatMap(({ groups }) =>
+    groups.flatMap((g) => g.rules.filter((r): r is PrometheusRecordingRule => 'record' in r)),
   );
 }

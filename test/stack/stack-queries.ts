@@ -10,6 +10,7 @@ import {
   loadAlertGroups,
   loadDashboards,
   loadDatasources,
+  loadPrometheusRuleFiles,
   type ProvisionedDatasource,
   type TemplateVariable,
 } from './stack-files.ts';
@@ -214,6 +215,20 @@ function crossLinkQueries(datasources: ProvisionedDatasource[]): StackQuery[] {
   return queries;
 }
 
+/** Prometheus's own rules (otel/prometheus.yaml rule_files): PromQL without Grafana variables. */
+function prometheusRuleQueries(): StackQuery[] {
+  return loadPrometheusRuleFiles().flatMap(({ file, groups }) =>
+    groups.flatMap((group) =>
+      group.rules.map((rule) => ({
+        language: 'promql' as const,
+        raw: rule.expr,
+        expr: rule.expr,
+        where: `${file} group ${group.name} ${'record' in rule ? `record ${rule.record}` : `alert ${rule.alert}`}`,
+      })),
+    ),
+  );
+}
+
 /** Every query expression of the stack: dashboards, alert rules, datasource cross-links. */
 export function collectQueries(): StackQuery[] {
   const datasources = loadDatasources();
@@ -222,5 +237,6 @@ export function collectQueries(): StackQuery[] {
     ...loadDashboards().flatMap(({ file, dashboard }) => dashboardQueries(file, dashboard, types)),
     ...alertQueries(types),
     ...crossLinkQueries(datasources),
+    ...prometheusRuleQueries(),
   ];
 }
