@@ -272,7 +272,7 @@ async function main(): Promise<CreateRateReport | PollingReport> {
           await db
             .selectFrom('generations')
             .select((eb) => eb.fn.countAll<string | number>().as('n'))
-            .where('status', 'in', ['pending', 'running', 'succeeded'])
+            .where('status', 'in', ['pending', 'creating', 'running', 'succeeded'])
             .where('next_run_at', '<', probedAt)
             .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', probedAt)]))
             .executeTakeFirstOrThrow()
@@ -293,7 +293,9 @@ async function main(): Promise<CreateRateReport | PollingReport> {
         for (const row of rows) {
           const k = ids.indexOf(row.id);
           statuses[k] = row.status;
-          if (row.status !== 'pending' && createdMs[k] === null) createdMs[k] = performance.now() - began;
+          // `creating`: the request is still on its way; the task exists once the row runs.
+          const created = row.status !== 'pending' && row.status !== 'creating';
+          if (created && createdMs[k] === null) createdMs[k] = performance.now() - began;
         }
         await sleep(250);
       }

@@ -14,6 +14,7 @@ help-text =
     /cancel: cancel generations that have not started
     /balance: balance, last operations, top-up with Stars
     /language: choose the interface language
+    /paysupport: help with payments and refunds
     /help: this message
 
     Every answer I give is traced; if something goes wrong I show a short <code>ref</code> code you can pass to support.
@@ -61,7 +62,7 @@ invoice-title = { $credits } credits
 invoice-description = { $title }: { $credits } credits for generations
 payment-invalid = This invoice is no longer valid. Open /balance and pick a pack again.
 payment-credited = ✅ { $credits } credits added. Your balance: { $balance }.
-payment-unmatched = We received your payment but could not match it to a pack. Support has been notified; nothing is lost.
+payment-unmatched = We received your payment but it does not match any of our packs, so no credits were added. Send /paysupport with this payment id to get your Stars back: { $charge }
 
 # Admin alerts (sent once per incident to ADMIN_IDS)
 admin-alert-kie-insufficient-credits = 🚨 The KIE account is out of credits: generations fail and are refunded. Top up the KIE account. Further failures stay quiet for an hour.
@@ -85,6 +86,7 @@ admin-button-failed = ⚠️ Failed
 admin-button-recheck = 🔁 Re-check { $id }
 admin-generation-line = { $date } · <b>{ $model }</b> · { $status } · { $price } cr.
 admin-generation-fail = failed: <code>{ $code }</code>
+admin-generation-kie-cost = KIE cost: { $credits } KIE credits
 admin-generation-user = user <code>{ $user }</code>
 admin-generation-ids = id { $id } · task { $task } · trace { $trace }
 admin-ledger-line = { $date } · #{ $entry } { $operation } { $amount } → { $balanceAfter }{ $note }
@@ -119,6 +121,7 @@ admin-usage =
     /admin user <telegram id>: balance, ledger, generations with trace ids
     /admin adjust <telegram id> <+/-amount> <reason>: change a balance (ledgered)
     /admin recheck <generation id or KIE task id>: ask KIE, poll now if still running
+    /admin refund <payment charge id>: refund a Stars payment and take its credits back
 admin-usage-user = Usage: /admin user <telegram id>, e.g. /admin user 123456789
 admin-usage-adjust = Usage: /admin adjust <telegram id> <+/-amount> <reason>, e.g. /admin adjust 123456789 +50 failed video. The amount is a whole number other than zero; the reason is required.
 admin-usage-recheck = Usage: /admin recheck <generation id or KIE task id>
@@ -141,6 +144,8 @@ gen-kind-video = Video
 gen-kind-music = Music
 gen-model-button = { $title } · { $price } cr
 gen-price = { $price } credits
+gen-model-button-from = { $title } · from { $price } cr
+gen-price-from = from { $price } credits
 gen-ask-prompt = ✍️ Send me a description of what to make (up to { $max } characters).
 gen-ask-photo = 📷 Send me a photo with a caption saying what to do with it (up to { $max } characters).
 gen-need-photo = 📷 This model works from a photo: send a photo, with the description as its caption.
@@ -190,6 +195,8 @@ history-status-failed = ❌ failed, refunded
 history-status-timed-out = ⌛ timed out, refunded
 history-status-refunded = ↩️ refunded
 history-status-cancelled = 🚫 cancelled
+history-status-creating = ⏳ starting
+history-status-unknown = 🎨 generating
 
 # Protocols from long texts
 menu-protocol = 📝 Protocol from a text
@@ -233,3 +240,29 @@ protocol-file-too-big = The file is too big: the limit is { $max } MB.
 protocol-error-timeout = The protocol took too long and was stopped.
 protocol-error-interrupted = The protocol was interrupted by a restart and could not be finished.
 error-llm-rejected = The language model refused to process this text.
+
+# Stars payments: reconciliation, /paysupport, /admin refund
+command-paysupport = Help with payments and refunds
+payment-reconciled = ✅ Your payment of { $stars } ⭐ has been credited: { $credits } credits added, sorry for the delay. Your balance: { $balance }.
+paysupport-text =
+    <b>💳 Payments and refunds</b>
+    Credits are bought with Telegram Stars in /balance. A generation or protocol that fails is refunded to your balance automatically: there is nothing to ask for.
+    If a payment went wrong, or you want your Stars back for credits you have not used, send the payment id (it is also in Telegram's receipt). A refund returns the Stars and takes that payment's credits back, so it is possible while they are unspent.
+paysupport-contact = Support: { $contact }
+paysupport-write-here = Write to support right here: /paysupport followed by your message, e.g. <code>/paysupport my payment did not arrive</code>.
+paysupport-no-contact = Support contact: see the bot's description.
+paysupport-payments-title = Your latest payments:
+paysupport-payment-line = { $date } · { $credits } credits · id { $id }
+paysupport-no-payments = You have no Stars payments yet.
+paysupport-forwarded = ✉️ Your message was passed on to support. They will answer you here.
+paysupport-not-forwarded = Your message could not be passed on right now. Please try again later.
+paysupport-forwarded-admin = 💳 /paysupport from user <code>{ $id }</code>:
+    { $text }
+admin-usage-refund = Usage: /admin refund <payment charge id>, e.g. /admin refund stxAbC123. The id is in /admin user <telegram id> (ledger references) and in the user's /paysupport.
+admin-refunded = ✅ Payment <code>{ $charge }</code> refunded: Telegram returned the Stars to user <code>{ $id }</code>, { $credits } credits taken back (ledger entry #{ $entry }), balance now { $balance }.
+admin-refund-already = ↩️ Payment <code>{ $charge }</code> was already refunded in Telegram. Its { $credits } credits are taken back (ledger entry #{ $entry }); balance of <code>{ $id }</code>: { $balance }.
+admin-error-charge-not-found = No Stars payment { $id } in the ledger: nothing was changed. Check the id (ledger references in /admin user <telegram id>).
+admin-error-refund-spent = Refused: user { $id } has { $balance } credits, fewer than the { $credits } this payment brought, so they were spent. Nothing was changed and Telegram was not asked.
+admin-error-refund-closed = Telegram refused this refund before and its credits were given back (ledger entry #{ $entry }). Nothing was changed.
+admin-error-refund-refused = Telegram refused the refund of { $id }: { $description }. The credits were given back; nothing else changed.
+admin-error-refund-unknown = Telegram did not answer the refund of { $id }, so whether it went through is unknown. The credits stay taken back; run the same command again to finish it (nothing is taken twice).

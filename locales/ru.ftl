@@ -14,6 +14,7 @@ help-text =
     /cancel — отменить генерации, которые ещё не начались
     /balance — баланс, последние операции, пополнение звёздами
     /language — выбрать язык интерфейса
+    /paysupport — помощь с платежами и возвратами
     /help — это сообщение
 
     Каждый мой ответ трассируется; если что-то пойдёт не так, я покажу короткий код <code>ref</code> — передайте его в поддержку.
@@ -61,7 +62,7 @@ invoice-title = { $credits } кредитов
 invoice-description = { $title }: { $credits } кредитов на генерации
 payment-invalid = Этот счёт больше не действителен. Откройте /balance и выберите пакет заново.
 payment-credited = ✅ Начислено { $credits } кредитов. Ваш баланс: { $balance }.
-payment-unmatched = Мы получили платёж, но не смогли сопоставить его с пакетом. Поддержка уведомлена, ничего не потеряно.
+payment-unmatched = Мы получили платёж, но он не соответствует ни одному нашему пакету, поэтому кредиты не начислены. Чтобы вернуть звёзды, отправьте /paysupport с id этого платежа: { $charge }
 
 # Admin alerts (sent once per incident to ADMIN_IDS)
 admin-alert-kie-insufficient-credits = 🚨 На счёте KIE закончились кредиты: генерации не выполняются и возвращаются. Пополните счёт KIE. Следующие сбои в течение часа без уведомлений.
@@ -85,6 +86,7 @@ admin-button-failed = ⚠️ Сбои
 admin-button-recheck = 🔁 Перепроверить { $id }
 admin-generation-line = { $date } · <b>{ $model }</b> · { $status } · { $price } кр.
 admin-generation-fail = сбой: <code>{ $code }</code>
+admin-generation-kie-cost = списано KIE: { $credits } кр. KIE
 admin-generation-user = пользователь <code>{ $user }</code>
 admin-generation-ids = id { $id } · задача { $task } · трасса { $trace }
 admin-ledger-line = { $date } · #{ $entry } { $operation } { $amount } → { $balanceAfter }{ $note }
@@ -119,6 +121,7 @@ admin-usage =
     /admin user <telegram id>: баланс, операции, генерации с id трасс
     /admin adjust <telegram id> <+/-сумма> <причина>: изменить баланс (с записью в журнале)
     /admin recheck <id генерации или задачи KIE>: спросить KIE и опросить сейчас, если ещё в работе
+    /admin refund <id платежа>: вернуть платёж звёздами и списать его кредиты
 admin-usage-user = Формат: /admin user <telegram id>, например /admin user 123456789
 admin-usage-adjust = Формат: /admin adjust <telegram id> <+/-сумма> <причина>, например /admin adjust 123456789 +50 сбой видео. Сумма — целое число, не ноль; причина обязательна.
 admin-usage-recheck = Формат: /admin recheck <id генерации или задачи KIE>
@@ -141,6 +144,8 @@ gen-kind-video = Видео
 gen-kind-music = Музыка
 gen-model-button = { $title } · { $price } кр.
 gen-price = { $price } кредитов
+gen-model-button-from = { $title } · от { $price } кр.
+gen-price-from = от { $price } кр.
 gen-ask-prompt = ✍️ Пришлите описание того, что создать (до { $max } символов).
 gen-ask-photo = 📷 Пришлите фото с подписью: что с ним сделать (до { $max } символов).
 gen-need-photo = 📷 Эта модель работает с фото: пришлите фото, а описание — подписью к нему.
@@ -190,6 +195,8 @@ history-status-failed = ❌ ошибка, возвращено
 history-status-timed-out = ⌛ время вышло, возвращено
 history-status-refunded = ↩️ возвращено
 history-status-cancelled = 🚫 отменено
+history-status-creating = ⏳ запускается
+history-status-unknown = 🎨 генерируется
 
 # Протоколы из длинных текстов
 menu-protocol = 📝 Протокол из текста
@@ -233,3 +240,29 @@ protocol-file-too-big = Файл слишком большой: предел —
 protocol-error-timeout = Протокол готовился слишком долго и был остановлен.
 protocol-error-interrupted = Протокол прервался из-за перезапуска и не был закончен.
 error-llm-rejected = Языковая модель отказалась обрабатывать этот текст.
+
+# Платежи звёздами: сверка, /paysupport, /admin refund
+command-paysupport = Помощь с платежами и возвратами
+payment-reconciled = ✅ Ваш платёж на { $stars } ⭐ зачислен: начислено { $credits } кредитов, простите за задержку. Ваш баланс: { $balance }.
+paysupport-text =
+    <b>💳 Платежи и возвраты</b>
+    Кредиты покупаются за звёзды Telegram в /balance. Если генерация или протокол не удались, кредиты возвращаются на баланс автоматически: просить не нужно.
+    Если с платежом что-то не так или вы хотите вернуть звёзды за неиспользованные кредиты, пришлите id платежа (он есть и в чеке Telegram). Возврат отдаёт звёзды и списывает кредиты этого платежа, поэтому возможен, пока они не потрачены.
+paysupport-contact = Поддержка: { $contact }
+paysupport-write-here = Напишите в поддержку прямо здесь: /paysupport и ваше сообщение, например <code>/paysupport платёж не дошёл</code>.
+paysupport-no-contact = Контакт поддержки — в описании бота.
+paysupport-payments-title = Ваши последние платежи:
+paysupport-payment-line = { $date } · { $credits } кредитов · id { $id }
+paysupport-no-payments = У вас пока нет платежей звёздами.
+paysupport-forwarded = ✉️ Ваше сообщение передано в поддержку. Ответ придёт сюда.
+paysupport-not-forwarded = Сейчас не удалось передать сообщение. Попробуйте позже.
+paysupport-forwarded-admin = 💳 /paysupport от пользователя <code>{ $id }</code>:
+    { $text }
+admin-usage-refund = Формат: /admin refund <id платежа>, например /admin refund stxAbC123. Id есть в /admin user <telegram id> (ссылки в журнале) и в /paysupport пользователя.
+admin-refunded = ✅ Платёж <code>{ $charge }</code> возвращён: Telegram вернул звёзды пользователю <code>{ $id }</code>, списано { $credits } кредитов (запись #{ $entry }), баланс теперь { $balance }.
+admin-refund-already = ↩️ Платёж <code>{ $charge }</code> уже был возвращён в Telegram. Его { $credits } кредитов списаны (запись #{ $entry }); баланс <code>{ $id }</code>: { $balance }.
+admin-error-charge-not-found = Платежа звёздами { $id } нет в журнале: ничего не изменено. Проверьте id (ссылки в /admin user <telegram id>).
+admin-error-refund-spent = Отказано: у пользователя { $id } { $balance } кредитов, меньше { $credits }, принесённых этим платежом, — они потрачены. Ничего не изменено, Telegram не запрашивался.
+admin-error-refund-closed = Telegram уже отказал в этом возврате, и кредиты были возвращены (запись #{ $entry }). Ничего не изменено.
+admin-error-refund-refused = Telegram отказал в возврате { $id }: { $description }. Кредиты возвращены, больше ничего не изменено.
+admin-error-refund-unknown = Telegram не ответил на возврат { $id }, поэтому неизвестно, прошёл ли он. Кредиты остаются списанными; повторите ту же команду, чтобы завершить (дважды ничего не спишется).

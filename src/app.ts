@@ -9,13 +9,13 @@ import { createInputPreparer } from './bot/generations/prepare-input.ts';
 import { createStatusNotifier } from './bot/generations/status-notifier.ts';
 import { type AppBot, type CreateBotOptions, createBot } from './bot/index.ts';
 import { createTelegramProtocolNotifier } from './bot/protocol/protocol-notifier.ts';
-import { loadCatalog } from './catalog/index.ts';
+import { CatalogError, loadCatalog, marginProblems } from './catalog/index.ts';
 import { createKieClient, type KieClient } from './clients/kie/index.ts';
 import { createLlmClient } from './clients/llm/index.ts';
 import type { Config } from './config.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrateToLatest } from './db/migrator.ts';
-import { claimUpdate, pruneProcessedUpdates } from './db/repositories/processed-update.repository.ts';
+import { pruneProcessedUpdates } from './db/repositories/processed-update.repository.ts';
 import { InFlight } from './in-flight.ts';
 import type { Logger } from './logger.ts';
 import { createHttpServer } from './server/http-server.ts';
@@ -23,7 +23,8 @@ import { createKieCallbackHandler, KIE_CALLBACK_PATH } from './server/kie-callba
 import { createWebhookHandler } from './server/webhook-handler.ts';
 import { createAdminAlerts } from './services/admin/admin-alerts.ts';
 import { createAdminService } from './services/admin/index.ts';
-import { createBillingService } from './services/billing/billing.service.ts';
+import { type BillingService, createBillingService } from './services/billing/billing.service.ts';
+import { createStarsReconciler, type ReconcileReport } from './services/billing/stars-reconciler.ts';
 import { createDraftService } from './services/drafts/draft.service.ts';
 import {
   callbackSafetyNetSchedule,
@@ -31,7 +32,13 @@ import {
   createGenerationWorker,
   pollSchedule,
 } from './services/generations/index.ts';
+import { runLeased } from './services/jobs/leased-job.ts';
+import { createPeriodicTask } from './services/jobs/periodic-task.ts';
+import { createKieBalanceMetrics } from './services/kie-balance/kie-balance-metrics.ts';
+import { createKieBalancePoller } from './services/kie-balance/kie-balance-poller.ts';
 import { createProtocolService } from './services/protocols/index.ts';
+import { retryDueUpdates } from './services/updates/retry-due-updates.ts';
+import { createUpdateInbox } from './services/updates/update-inbox.ts';
 import { createUserService } from './services/user.service.ts';
 import { createBotMetrics } from './telemetry/metrics.ts';
 import { registerSecret } from './telemetry/redact.ts';
@@ -45,7 +52,16 @@ export interface AppOptions extends CreateBotOptions {
   readonly logger: Logger;
   /** An already open database (tests share one); otherwise opened from the config. */
   readonly database?: DatabaseHandle;
+  /** The clock of the update inbox and the Stars reconciliation (tests skip time). @default () => new Date() */
+  readonly now?: () => Date;
+  /** Test seam: wraps the ledger (fault injection). Production never sets it. */
+  readonly decorateBilling?: (billing: BillingService) => BillingService;
 }
+
+/** How often unfinished updates are looked for; each one's own backoff decides whether it is due. */
+const UPDATE_RETRY_SWEEP_MS = 5_000;
+/** The reconciliation's row in job_leases. */
+const RECONCILE_JOB = 'stars.reconcile';
 
 /** A running bot with its database and HTTP server. */
 export interface App {
@@ -56,6 +72,10 @@ export interface App {
   start(): Promise<void>;
   /** Stops intake, lets running handlers finish (bounded), closes the server and the database. Idempotent. */
   stop(): Promise<void>;
+  /** One pass of the update retry sweep now (normally every 5 s); how many updates it ran. */
+  retryUpdates(): Promise<number>;
+  /** One Stars reconciliation pass now if this instance wins its lease and it is due; else undefined. */
+  reconcileStars(options?: { readonly force?: boolean }): Promise<ReconcileReport | undefined>;
 }
 
 /** Composition root: wires config, database, services and the bot. Nothing connects before start(). */
@@ -65,13 +85,19 @@ export async function createApp(options: AppOptions): Promise<App> {
   registerSecret(config.webhook?.secret);
   // Read before anything connects: a bad catalog stops the bot with every problem listed.
   const catalog = loadCatalog(config.catalogPath);
+  // …and so does a price below KIE's cost × PRICE_MIN_MARGIN at the cheapest pack.
+  const losing = marginProblems(catalog, config.pricing);
+  if (losing.length > 0) throw new CatalogError(losing, { file: config.catalogPath });
   const ownsDatabase = !options.database;
   const database =
     options.database ??
     (await createDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }));
   const inFlight = new InFlight();
   const users = createUserService(database.db);
-  const billing = createBillingService(database.db);
+  const clock = options.now ?? (() => new Date());
+  const plainBilling = createBillingService(database.db);
+  const billing = options.decorateBilling?.(plainBilling) ?? plainBilling;
+  const inbox = createUpdateInbox({ db: database.db, instanceId: config.instanceId, now: clock });
   // Without a key generations are unavailable (the menu says so); the rest of the bot still runs.
   const kie: KieClient | undefined = config.kie.apiKey
     ? createKieClient({ ...config.kie, apiKey: config.kie.apiKey })
@@ -119,6 +145,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     kie,
     adminIds: config.adminIds,
     logger,
+    refundStarPayment: (userId, chargeId) => appBot.bot.api.refundStarPayment(userId, chargeId),
   });
   const alerts = createAdminAlerts({
     db: database.db,
@@ -169,7 +196,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       config,
       logger,
       users,
-      claimUpdate: (botId, updateId) => claimUpdate(database.db, botId, updateId),
+      inbox,
       metrics: botMetrics,
       billing,
       packs: catalog.packs,
@@ -182,7 +209,68 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     { ...options, inFlight },
   );
-  const { bot, handleError, i18n } = appBot;
+  const { bot, handleError, i18n, outcomes } = appBot;
+  const reconciler = createStarsReconciler({
+    db: database.db,
+    billing,
+    packs: catalog.packs,
+    fetchTransactions: async (offset, limit) =>
+      (await bot.api.getStarTransactions({ offset, limit })).transactions,
+    notify: async (payment) => {
+      const lang = (await users.get(payment.userId))?.language ?? config.defaultLanguage;
+      await bot.api.sendMessage(
+        payment.userId,
+        i18n.t(lang, 'payment-reconciled', {
+          stars: payment.stars,
+          credits: payment.credits,
+          balance: payment.balanceAfter,
+        }),
+      );
+    },
+    logger,
+    lookbackMs: config.stars.reconcileLookbackMs,
+    now: clock,
+  });
+  const reconcileLease = {
+    db: database.db,
+    name: RECONCILE_JOB,
+    holder: config.instanceId,
+    intervalMs: config.stars.reconcileIntervalMs,
+    leaseMs: 10 * 60_000,
+    now: clock,
+  };
+  // Any instance may try; the lease lets one run a pass per interval.
+  const reconcileTask = createPeriodicTask({
+    name: 'Stars reconciliation',
+    intervalMs: Math.min(config.stars.reconcileIntervalMs, 60_000),
+    run: () => runLeased(reconcileLease, () => reconciler.reconcile()),
+    logger,
+  });
+  // KIE's balance, checked by every instance (free); no key or KIE_BALANCE_CHECK_MS=0: no check, no gauge.
+  const balanceTask =
+    kie && config.kieBalance.checkIntervalMs > 0
+      ? createKieBalancePoller({
+          kie,
+          intervalMs: config.kieBalance.checkIntervalMs,
+          metrics: createKieBalanceMetrics(config.kieBalance.alertBelow),
+          logger,
+        })
+      : undefined;
+  let intakeStopped = false;
+  const retryUpdates = () =>
+    retryDueUpdates({
+      inbox,
+      botId: bot.botInfo.id,
+      handle: (update) => bot.handleUpdate(update),
+      logger,
+      stopped: () => intakeStopped,
+    });
+  const retryTask = createPeriodicTask({
+    name: 'Update retry sweep',
+    intervalMs: UPDATE_RETRY_SWEEP_MS,
+    run: retryUpdates,
+    logger,
+  });
   const hookDeps = { api: bot.api, i18n, catalog, users, logger, defaultLanguage: config.defaultLanguage };
   const delivery = createResultDelivery(hookDeps);
   const notify = createStatusNotifier({ ...hookDeps, alerts, intervalMs: gen.statusIntervalMs });
@@ -208,6 +296,10 @@ export async function createApp(options: AppOptions): Promise<App> {
       await migrateToLatest(database.db, database.schema);
       await pruneProcessedUpdates(database.db, new Date(Date.now() - PROCESSED_UPDATES_TTL_MS));
       await bot.init();
+      // Claims of a previous run of this instance died with it: due again at once (the sweep below).
+      const interrupted = await inbox.releaseOwn(bot.botInfo.id);
+      if (interrupted > 0)
+        logger.warn('Updates interrupted by a previous stop will run again', { count: interrupted });
       // A missing command menu is cosmetic: never a reason not to start.
       await setBotCommands(bot, i18n, config.defaultLanguage).catch((error: unknown) =>
         logger.warn('Could not register the command menu', { err: error }),
@@ -216,14 +308,20 @@ export async function createApp(options: AppOptions): Promise<App> {
       const webhook = config.webhook
         ? {
             path: new URL(config.webhook.url).pathname,
-            handle: createWebhookHandler({ bot, secret: config.webhook.secret, handleError, logger }),
+            handle: createWebhookHandler({
+              bot,
+              secret: config.webhook.secret,
+              handleError,
+              logger,
+              outcomes,
+            }),
           }
         : undefined;
       const posts: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>> = generations
         ? {
             [KIE_CALLBACK_PATH]: createKieCallbackHandler({
               hmacKey: config.kie.callbackHmacKey,
-              wake: (taskId) => generations.wake(taskId),
+              onCallback: (info, generationId) => generations.callback(info, generationId),
               logger,
             }),
           }
@@ -244,6 +342,11 @@ export async function createApp(options: AppOptions): Promise<App> {
       await worker?.start();
       // Jobs a stopped or crashed instance left running are resumed (or refunded), never left hanging.
       await protocols?.start();
+      // Updates that failed on an infrastructure error (or whose instance died) run again from here.
+      retryTask.start();
+      // Telegram's own record of Stars payments against the ledger; one instance per interval.
+      reconcileTask.start();
+      balanceTask?.start();
       ready = true;
       logger.info('Bot started', {
         mode: config.mode,
@@ -254,6 +357,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     stop() {
       stopping ??= (async () => {
         ready = false;
+        intakeStopped = true;
         logger.info('Shutting down', { in_flight: inFlight.count });
         // Stop intake first: no new connections (webhook), no new getUpdates (polling).
         const closed = server
@@ -268,6 +372,12 @@ export async function createApp(options: AppOptions): Promise<App> {
         const workerStopped = worker?.stop(config.shutdownTimeoutMs);
         // Protocol jobs start no new LLM call; the calls in flight (paid for) may finish and be kept.
         const protocolsStopped = protocols?.stop(config.shutdownTimeoutMs);
+        // A retry or a reconciliation in progress finishes (bounded); unfinished updates stay due.
+        const sweepsStopped = Promise.all([
+          retryTask.stop(config.shutdownTimeoutMs),
+          reconcileTask.stop(config.shutdownTimeoutMs),
+          balanceTask?.stop(config.shutdownTimeoutMs),
+        ]);
         const drained = await inFlight.drain(config.shutdownTimeoutMs);
         await workerStopped;
         if (!drained) {
@@ -277,6 +387,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         await closed;
         // Running protocol jobs are paused with their lease released; the next start resumes them.
         await protocolsStopped;
+        await sweepsStopped;
         await llm?.close();
         await kie?.close();
         if (ownsDatabase) await database.destroy();
@@ -284,6 +395,9 @@ export async function createApp(options: AppOptions): Promise<App> {
       })();
       return stopping;
     },
+    retryUpdates,
+    reconcileStars: (opts) =>
+      opts?.force ? reconciler.reconcile() : runLeased(reconcileLease, () => reconciler.reconcile()),
   };
 }
 

@@ -157,6 +157,67 @@ const generationVars = {
   ),
 };
 
+const positiveNumber = (fallback: number, message: string) =>
+  z.preprocess(emptyToUndefined, z.coerce.number({ message }).positive({ message }).default(fallback));
+
+/** What money is worth, for the catalog's margin guard (src/catalog/margin-guard.ts, kie-api.md §6, §10). */
+const pricingVars = {
+  // Third-party figure (kie-api.md §6); KIE may change it, so it is configuration.
+  KIE_CREDIT_USD: positiveNumber(0.005, 'must be a positive number of US dollars'),
+  // The low end of the reported payout per Star (kie-api.md §10), so the guard errs on the safe side.
+  STARS_USD: positiveNumber(0.0087, 'must be a positive number of US dollars'),
+  PRICE_MIN_MARGIN: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ message: "must be a number of at least 1 (1.3 = sell at 130 % of KIE's cost)" })
+      .min(1, { message: "must be a number of at least 1 (1.3 = sell at 130 % of KIE's cost)" })
+      .default(1.3),
+  ),
+};
+
+/** Stars payments: reconciliation against Telegram's record, and where users get help (/paysupport). */
+const starsVars = {
+  STARS_RECONCILE_INTERVAL_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ message: 'must be milliseconds, at least 10000' })
+      .int()
+      .min(10_000, { message: 'must be milliseconds, at least 10000' })
+      .default(5 * 60_000),
+  ),
+  STARS_RECONCILE_LOOKBACK_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ message: 'must be milliseconds, at least 3600000 (1 h)' })
+      .int()
+      .min(3_600_000, { message: 'must be milliseconds, at least 3600000 (1 h)' })
+      .default(7 * 24 * 3_600_000),
+  ),
+  SUPPORT_CONTACT: z.preprocess(
+    emptyToUndefined,
+    z.string().max(200, { message: 'must be at most 200 characters' }).optional(),
+  ),
+};
+
+/** The periodic KIE balance check (src/services/kie-balance) and the threshold its alert uses. */
+const kieBalanceVars = {
+  KIE_BALANCE_CHECK_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ message: 'must be milliseconds (0 turns the check off)' })
+      .int({ message: 'must be milliseconds (0 turns the check off)' })
+      .min(0, { message: 'must be milliseconds (0 turns the check off)' })
+      .default(5 * 60_000),
+  ),
+  KIE_BALANCE_ALERT_BELOW: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ message: 'must be a number of KIE credits, at least 0' })
+      .min(0, { message: 'must be a number of KIE credits, at least 0' })
+      .default(2000),
+  ),
+};
+
 /** LLM base used when LLM_BASE_URL is not set: OpenRouter's OpenAI-compatible API (llm-api.md §1). */
 export const LLM_BASE_URL_DEFAULT = 'https://openrouter.ai/api/v1';
 /** Model used when LLM_MODEL is not set. */
@@ -221,6 +282,9 @@ const schema = z.object({
   ...common,
   ...generationVars,
   ...protocolVars,
+  ...pricingVars,
+  ...starsVars,
+  ...kieBalanceVars,
   BOT_MODE: z.preprocess(
     emptyToUndefined,
     z.enum(['polling', 'webhook'], { message: 'must be polling or webhook' }).default('polling'),
@@ -262,8 +326,32 @@ export interface Config {
   /** The LLM behind protocols; `apiKey` undefined means protocols are unavailable. */
   readonly llm: LlmConfig;
   readonly protocol: ProtocolConfig;
+  /** What a KIE credit and a Star are worth, and the least margin every price must keep. */
+  readonly pricing: PricingConfig;
   /** Names this process's worker leases; stable across restarts (defaults to the hostname). */
   readonly instanceId: string;
+  /** Stars payments: reconciliation and /paysupport. */
+  readonly stars: StarsConfig;
+  /** The periodic KIE balance check. */
+  readonly kieBalance: KieBalanceConfig;
+}
+
+/** The KIE balance check: a free GET /api/v1/chat/credit per instance per interval. */
+export interface KieBalanceConfig {
+  /** Between two checks; 0 = no checks (no balance gauge). @default 300000 */
+  readonly checkIntervalMs: number;
+  /** The balance alert fires below this many KIE credits (exported as a gauge). @default 2000 */
+  readonly alertBelow: number;
+}
+
+/** Reconciliation of Stars payments against getStarTransactions, and the support contact. */
+export interface StarsConfig {
+  /** Least time between two reconciliation passes (across instances). @default 300000 */
+  readonly reconcileIntervalMs: number;
+  /** Payments older than this are not reconciled (an operator's matter by then). @default 604800000 (7 d) */
+  readonly reconcileLookbackMs: number;
+  /** Shown by /paysupport (e.g. `@my_support` or an e-mail); unset: users are asked to write to the bot. */
+  readonly supportContact: string | undefined;
 }
 
 /** The generation flow's settings. */
@@ -278,6 +366,16 @@ export interface GenerationsConfig {
   readonly pollFirstMs: number;
   /** Least time between two edits of a chat's status message (final states are never held back). */
   readonly statusIntervalMs: number;
+}
+
+/** Inputs of the margin guard: every enabled option combination must sell at ≥ KIE cost × minMargin. */
+export interface PricingConfig {
+  /** @default 0.005 */
+  readonly kieCreditUsd: number;
+  /** What the operator receives per Star. @default 0.0087 */
+  readonly starUsd: number;
+  /** @default 1.3 */
+  readonly minMargin: number;
 }
 
 /** LLM client settings (see src/clients/llm). */
@@ -397,6 +495,11 @@ function toConfig(raw: Raw): Config {
       statusIntervalMs: raw.GENERATION_STATUS_INTERVAL_MS,
     }),
     instanceId: raw.INSTANCE_ID ?? hostname(),
+    stars: Object.freeze({
+      reconcileIntervalMs: raw.STARS_RECONCILE_INTERVAL_MS,
+      reconcileLookbackMs: raw.STARS_RECONCILE_LOOKBACK_MS,
+      supportContact: raw.SUPPORT_CONTACT?.trim(),
+    }),
     llm: Object.freeze({
       apiKey: raw.LLM_API_KEY,
       baseUrl: raw.LLM_BASE_URL,
@@ -405,6 +508,15 @@ function toConfig(raw: Raw): Config {
       timeoutMs: raw.LLM_TIMEOUT_MS,
       maxAttempts: raw.LLM_MAX_ATTEMPTS,
       captureContent: raw.LLM_CAPTURE_CONTENT,
+    }),
+    kieBalance: Object.freeze({
+      checkIntervalMs: raw.KIE_BALANCE_CHECK_MS,
+      alertBelow: raw.KIE_BALANCE_ALERT_BELOW,
+    }),
+    pricing: Object.freeze({
+      kieCreditUsd: raw.KIE_CREDIT_USD,
+      starUsd: raw.STARS_USD,
+      minMargin: raw.PRICE_MIN_MARGIN,
     }),
     protocol: Object.freeze({
       segmentChars: raw.PROTOCOL_SEGMENT_CHARS,

@@ -9,6 +9,7 @@ import type { BillingService } from '../services/billing/billing.service.ts';
 import type { DraftService } from '../services/drafts/draft.service.ts';
 import type { GenerationService } from '../services/generations/index.ts';
 import type { ProtocolService } from '../services/protocols/index.ts';
+import type { UpdateClaim, UpdateInbox } from '../services/updates/update-inbox.ts';
 import type { User, UserService } from '../services/user.service.ts';
 import type { BotMetrics } from '../telemetry/metrics.ts';
 
@@ -17,8 +18,8 @@ export interface BotDeps {
   readonly config: Config;
   readonly logger: Logger;
   readonly users: UserService;
-  /** Claims an update id; false means it was handled before. */
-  readonly claimUpdate: (botId: number, updateId: number) => Promise<boolean>;
+  /** The durable update inbox: claims before features run, completes or schedules a retry after. */
+  readonly inbox: UpdateInbox;
   readonly metrics: BotMetrics;
   /** The credits ledger. */
   readonly billing: BillingService;
@@ -55,6 +56,13 @@ export interface UpdateState {
   duplicate?: boolean;
   /** The error.type of a failure the error handler dealt with. */
   errorCode?: string;
+  /** This update's claim in the inbox (set by dedupe before any feature runs). */
+  claim?: UpdateClaim;
+  /**
+   * Set by the error handler instead of telling the user: the handler failed on an infrastructure
+   * error and the update will be handled again (its error.type).
+   */
+  retryLater?: string;
 }
 
 /** The context every middleware sees. */

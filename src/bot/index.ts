@@ -13,6 +13,7 @@ import { helpFeature } from './features/help.ts';
 import { historyFeature } from './features/history.ts';
 import { languageFeature } from './features/language.ts';
 import { paymentsFeature } from './features/payments.ts';
+import { paysupportFeature } from './features/paysupport.ts';
 import { protocolFeature } from './features/protocol.ts';
 import { startFeature } from './features/start.ts';
 import { unhandledFeature } from './features/unhandled.ts';
@@ -24,6 +25,7 @@ import { updateTracing } from './middlewares/update-tracing.ts';
 import { apiAttemptsTransformer } from './transformers/api-attempts.ts';
 import { apiTracingTransformer } from './transformers/api-tracing.ts';
 import { traceHeadersFetch } from './transformers/trace-headers-fetch.ts';
+import { UpdateOutcomes } from './update-outcomes.ts';
 
 export interface CreateBotOptions {
   /** Skips getMe at start-up (tests). */
@@ -41,6 +43,8 @@ export interface AppBot {
   readonly bot: Bot<BotContext>;
   readonly handleError: ErrorHandler;
   readonly i18n: I18n<BotContext>;
+  /** Which updates must be redelivered (the webhook server answers 5xx for them). */
+  readonly outcomes: UpdateOutcomes;
 }
 
 /** Builds the bot: this function is the whole middleware order, top to bottom. */
@@ -77,8 +81,11 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
   // Updates of one chat run in order; different chats run concurrently under the runner.
   bot.use(sequentialize((ctx: BotContext) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
 
+  // Outside the boundary, so it sees how the features ended (README, De-duplication).
+  const outcomes = new UpdateOutcomes();
+  bot.use(dedupe(outcomes));
   const core = bot.errorBoundary(handleError);
-  core.use(dedupe, loadUser, i18n);
+  core.use(loadUser, i18n);
   // Each feature behind its own boundary, all sharing the one handler.
   for (const feature of [
     startFeature,
@@ -89,6 +96,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     historyFeature,
     balanceFeature,
     paymentsFeature,
+    paysupportFeature,
     adminFeature,
     unhandledFeature,
   ]) {
@@ -97,5 +105,5 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
 
   // The last resort for anything that escapes the boundaries (with the runner and built-in polling).
   bot.catch(handleError);
-  return { bot, handleError, i18n };
+  return { bot, handleError, i18n, outcomes };
 }

@@ -2,13 +2,28 @@ import { z } from 'zod';
 
 /** What a model produces. */
 export type ModelKind = 'image' | 'video' | 'music';
-/** Which KIE API runs a model: Market `jobs/createTask`, or Suno's own `/api/v1/generate` (kie-api.md §7–§8). */
-export type ModelApi = 'market' | 'suno';
+/**
+ * Which KIE API runs a model: Market `jobs/createTask`, Suno's own `/api/v1/generate` or Veo 3.1's own
+ * `/api/v1/veo/generate` (kie-api.md §7–§8).
+ */
+export type ModelApi = 'market' | 'suno' | 'veo';
 
 /** Every kind a model may have, in menu order. */
 export const MODEL_KINDS: readonly ModelKind[] = ['image', 'video', 'music'];
 /** Suno `model` values KIE accepts (kie-api.md §7). */
 export const SUNO_MODEL_NAMES: readonly string[] = ['V4', 'V4_5', 'V4_5PLUS', 'V4_5ALL', 'V5', 'V5_5'];
+/** Veo 3.1 `model` values KIE accepts: veo3 is Quality (kie-api.md §8). */
+export const VEO_MODEL_NAMES: readonly string[] = ['veo3', 'veo3_fast', 'veo3_lite'];
+/**
+ * Veo body keys a catalog option may set (§8); the bot sets prompt, imageUrls, model, callBackUrl and
+ * generationType (from whether the user sent a photo) itself.
+ */
+export const VEO_INPUT_NAMES: readonly string[] = [
+  'aspectRatio',
+  'resolution',
+  'duration',
+  'enableTranslation',
+];
 /** Input keys the bot fills itself, so the catalog may not offer them as options. */
 export const RESERVED_INPUT_NAMES: readonly string[] = [
   'prompt',
@@ -16,6 +31,7 @@ export const RESERVED_INPUT_NAMES: readonly string[] = [
   'model',
   'callBackUrl',
   'customMode',
+  'imageUrls',
 ];
 
 const STABLE_ID = /^[a-z0-9][a-z0-9_-]{0,31}$/;
@@ -94,15 +110,42 @@ const modelInput = z
   })
   .readonly();
 
+/** A value of one option, as `when` names it: an enum value (string) or a boolean option's value. */
+const optionValue = z.union([z.string(), z.boolean()], {
+  error: 'must be an option value (a string or true/false)',
+});
+
+/**
+ * The price of the option combinations a row's `when` matches: what the user pays, and what KIE charges
+ * the operator for it (kie-api.md §10), so the margin guard can compare the two.
+ */
+const priceRow = z
+  .strictObject({
+    /** Option values this row applies to; `{}` matches every combination. */
+    when: z
+      .record(z.string(), optionValue, { error: requiredOr('must be an object of option values') })
+      .readonly(),
+    credits: positiveInt(),
+    /** KIE's cost of one such task, in KIE credits (USD / KIE_CREDIT_USD); not necessarily whole. */
+    kieCredits: z
+      .number({ error: requiredOr('must be a number of KIE credits') })
+      .positive({ error: 'must be a positive number of KIE credits' }),
+  })
+  .readonly();
+
 const model = z
   .strictObject({
     id: stableId(),
     kind: z.enum(['image', 'video', 'music']),
-    api: z.enum(['market', 'suno']),
+    api: z.enum(['market', 'suno', 'veo']),
     kieModel: text(),
     title: localizedText,
     description: localizedText,
-    price: positiveInt(),
+    /** Every reachable option combination matches exactly one row (checked in parseCatalog). */
+    prices: z
+      .array(priceRow, { error: requiredOr('must be an array of prices') })
+      .min(1, { error: 'must list at least one price' })
+      .readonly(),
     enabled: z.boolean({ error: requiredOr('must be true or false') }),
     needsImage: z.boolean({ error: requiredOr('must be true or false') }),
     promptMaxLength: positiveInt(),
@@ -134,6 +177,8 @@ export type Catalog = z.output<typeof catalogSchema>;
 export type CatalogModel = Catalog['models'][number];
 /** One option a user may set for a model (`enum` or `boolean`). */
 export type ModelInput = CatalogModel['inputs'][number];
+/** One row of a model's price table. */
+export type PriceRow = CatalogModel['prices'][number];
 /** A Telegram Stars top-up pack. */
 export type CatalogPack = Catalog['packs'][number];
 /** Text in every language the bot speaks. */

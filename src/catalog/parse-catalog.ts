@@ -1,6 +1,14 @@
 import type { z } from 'zod';
 import { CatalogError } from './catalog-error.ts';
-import { type Catalog, catalogSchema, MODEL_KINDS, SUNO_MODEL_NAMES } from './catalog-schema.ts';
+import {
+  type Catalog,
+  catalogSchema,
+  MODEL_KINDS,
+  SUNO_MODEL_NAMES,
+  VEO_INPUT_NAMES,
+  VEO_MODEL_NAMES,
+} from './catalog-schema.ts';
+import { priceProblems } from './price-rules.ts';
 
 type Issue = Parameters<z.core.$ZodErrorMap>[0];
 
@@ -44,7 +52,7 @@ function errorMap(issue: Issue): string | undefined {
   }
 }
 
-/** `['models', 2, 'price']` → `models[2].price`. */
+/** `['models', 2, 'prices', 0]` → `models[2].prices[0]`. */
 function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const key of path) out += typeof key === 'number' ? `[${key}]` : `${out ? '.' : ''}${String(key)}`;
@@ -76,6 +84,26 @@ function duplicateIds(json: unknown, key: 'models' | 'packs'): string[] {
 // At most two segments, as createTask requires (kie-api.md §2).
 const MARKET_MODEL = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)?$/i;
 
+/** Veo 3.1 has its own body (kie-api.md §8): one of its model names, video only, camelCase options. */
+function veoRules(m: Record<string, unknown>, at: string): string[] {
+  const problems: string[] = [];
+  if (typeof m.kieModel === 'string' && !VEO_MODEL_NAMES.includes(m.kieModel)) {
+    problems.push(`${at}.kieModel: must be a Veo model (${VEO_MODEL_NAMES.join(', ')}), got "${m.kieModel}"`);
+  }
+  if (typeof m.kind === 'string' && m.kind !== 'video') {
+    problems.push(`${at}.kind: must be video for a veo model, got "${m.kind}"`);
+  }
+  // KIE ignores unknown keys (§11), so a Market spelling such as aspect_ratio would silently do nothing.
+  for (const [j, input] of records(m, 'inputs')) {
+    if (typeof input.name === 'string' && !VEO_INPUT_NAMES.includes(input.name)) {
+      problems.push(
+        `${at}.inputs[${j}].name: must be a Veo option (${VEO_INPUT_NAMES.join(', ')}), got "${input.name}"`,
+      );
+    }
+  }
+  return problems;
+}
+
 // Also on the raw input: each rule looks only at the fields it needs, so it is reported alongside others.
 function modelRules(json: unknown): string[] {
   const problems: string[] = [];
@@ -92,6 +120,8 @@ function modelRules(json: unknown): string[] {
       }
       if (m.needsImage === true)
         problems.push(`${at}.needsImage: only market models can take a photo (api is suno)`);
+    } else if (m.api === 'veo') {
+      problems.push(...veoRules(m, at));
     } else if (m.api === 'market' && typeof m.kieModel === 'string' && m.kieModel.trim() !== '') {
       if (!MARKET_MODEL.test(m.kieModel)) {
         problems.push(`${at}.kieModel: must be a KIE model id like provider/model, got "${m.kieModel}"`);
@@ -123,7 +153,7 @@ export function parseCatalog(json: unknown): Catalog {
     : result.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
   problems.push(...duplicateIds(json, 'models'), ...duplicateIds(json, 'packs'), ...modelRules(json));
   // Only meaningful once every model has a valid kind and enabled flag.
-  if (result.success) problems.push(...kindsWithoutEnabledModel(result.data));
+  if (result.success) problems.push(...kindsWithoutEnabledModel(result.data), ...priceProblems(result.data));
   if (!result.success || problems.length > 0) {
     throw new CatalogError(problems, { cause: result.success ? undefined : result.error });
   }

@@ -2,6 +2,7 @@ import type { AdminIncidentsTable } from './tables/admin-incidents.table.ts';
 import type { BalancesTable } from './tables/balances.table.ts';
 import type { GenerationDraftsTable } from './tables/generation-drafts.table.ts';
 import type { GenerationsTable } from './tables/generations.table.ts';
+import type { JobLeasesTable } from './tables/job-leases.table.ts';
 import type { LedgerEntriesTable } from './tables/ledger-entries.table.ts';
 import type { ProcessedUpdatesTable } from './tables/processed-updates.table.ts';
 import type { ProtocolJobsTable } from './tables/protocol-jobs.table.ts';
@@ -19,4 +20,5 @@ export interface Database {
   admin_incidents: AdminIncidentsTable;
   protocol_jobs: ProtocolJobsTable;
   protocol_segments: ProtocolSegmentsTable;
+  job_leases: JobLeasesTable;
 }

@@ -1,5 +1,6 @@
 import { BotError, GrammyError, HttpError } from 'grammy';
 import { AppError, type ErrorDetails } from './app-error.ts';
+import { isTransientDatabaseError, sqlStateOf } from './database-errors.ts';
 
 /** How the single error handler treats a failure. */
 export interface ClassifiedError {
@@ -25,6 +26,19 @@ export function isBlockedByUser(error: unknown): boolean {
   );
 }
 
+/**
+ * An infrastructure failure: the request or the database did not work right now (Telegram
+ * unreachable or 5xx, the database down or restarting), not that the update was wrong. Handling the
+ * same update again later may succeed, so the update inbox keeps it for another attempt.
+ */
+export function isInfrastructureFailure(thrown: unknown): boolean {
+  const error = thrown instanceof BotError ? thrown.error : thrown;
+  if (error instanceof HttpError) return true;
+  if (error instanceof GrammyError) return error.error_code >= 500;
+  if (error instanceof AppError) return false;
+  return isTransientDatabaseError(error);
+}
+
 /** Classifies any thrown value by its class, never by parsing free text (Telegram descriptions aside). */
 export function classifyError(thrown: unknown): ClassifiedError {
   const error = thrown instanceof BotError ? thrown.error : thrown;
@@ -48,6 +62,18 @@ export function classifyError(thrown: unknown): ClassifiedError {
       retryable: true,
       level: 'error',
       details: { message: error.message },
+      error,
+    };
+  }
+  if (isTransientDatabaseError(error)) {
+    const state = sqlStateOf(error);
+    return {
+      code: 'db.unavailable',
+      userMessageKey: 'error-network',
+      userMessageArgs: {},
+      retryable: true,
+      level: 'error',
+      details: state ? { db_code: state } : {},
       error,
     };
   }

@@ -85,10 +85,12 @@ export const METRIC_KIE_QUEUE_WAIT = 'kie.queue.wait';
 export const METRIC_KIE_POLLS = 'kie.polls';
 /** One per failed KIE HTTP exchange (retried ones included): `kie.operation`, `kie.api`, `error.type`. */
 export const METRIC_KIE_API_ERRORS = 'kie.api.errors';
-/** Which KIE API a call went to: `market` (jobs), `suno` (own endpoints) or `file` (the upload host). */
+/** Which KIE API a call went to: `market` (jobs), `suno` / `veo` (own endpoints) or `file` (the upload host). */
 export const ATTR_KIE_API = 'kie.api';
 /** Suno's raw record-info `status` (PENDING, TEXT_SUCCESS…), next to the normalised `kie.task.state`. */
 export const ATTR_KIE_SUNO_STATUS = 'kie.suno.status';
+/** Veo's raw record-info `successFlag` (0 running, 1 success, 2 failed, 3 upstream failed, kie-api.md §8). */
+export const ATTR_KIE_VEO_SUCCESS_FLAG = 'kie.veo.success_flag';
 /** A user file handed to KIE's upload host (kie-api.md §1); sizes only, never the content or its URL. */
 export const SPAN_KIE_FILE_UPLOAD = 'kie.file.upload';
 export const ATTR_KIE_FILE_MIME_TYPE = 'kie.file.mime_type';
@@ -96,6 +98,12 @@ export { ATTR_FILE_SIZE, ATTR_HTTP_REQUEST_BODY_SIZE } from '@opentelemetry/sema
 export const METRIC_KIE_TASKS = 'kie.tasks';
 export const METRIC_KIE_TASK_DURATION = 'kie.task.duration';
 export const METRIC_KIE_TASKS_IN_FLIGHT = 'kie.tasks.in_flight';
+/** What KIE reports it charged for a task (`consumeCredits` / `creditsConsumed`, kie-api.md §5, §11), in KIE credits. */
+export const ATTR_KIE_CREDITS_CONSUMED = 'kie.credits.consumed';
+/** KIE credits charged, counted once per generation when its cost becomes known: `kie.model`. */
+export const METRIC_KIE_CREDITS_CONSUMED = 'kie.credits.consumed';
+/** What a callback did: `woken` (its running task polls now), `adopted`, `settled` (already ended), `unmatched`. */
+export const ATTR_KIE_CALLBACK_OUTCOME = 'kie.callback.outcome';
 export const ATTR_BOT_GENERATION_STATUS = 'bot.generation.status';
 export const ATTR_BOT_GENERATION_PRICE = 'bot.generation.price';
 export const ATTR_BOT_MODEL_ID = 'bot.model.id';
@@ -174,3 +182,39 @@ export const ATTR_PROTOCOL_RESUMES = 'protocol.resumes';
 export const METRIC_PROTOCOL_JOBS = 'protocol.jobs';
 export const METRIC_PROTOCOL_SEGMENTS = 'protocol.segments';
 export const LOG_JOB_ID = 'job_id';
+
+// Stars reconciliation: one `billing.reconcile` span per pass over getStarTransactions.
+export const SPAN_BILLING_RECONCILE = 'billing.reconcile';
+/** Transactions read in the pass. */
+export const ATTR_BILLING_RECONCILE_SCANNED = 'billing.reconcile.scanned';
+/** Payments the pass credited (each had no ledger entry). */
+export const ATTR_BILLING_RECONCILE_CREDITED = 'billing.reconcile.credited';
+/** getStarTransactions pages read. */
+export const ATTR_BILLING_RECONCILE_PAGES = 'billing.reconcile.pages';
+/** Payments credited by reconciliation rather than by their successful_payment update. */
+export const METRIC_BILLING_RECONCILED = 'billing.reconciled';
+/** The Telegram payment charge id a log line is about. */
+export const LOG_CHARGE_ID = 'telegram_payment_charge_id';
+
+// KIE account balance: a periodic GET /api/v1/chat/credit (free), one check per instance per interval.
+/** One balance check: `kie.account.credits` on success; ERROR with `error.type` when KIE did not answer. */
+export const SPAN_KIE_BALANCE_CHECK = 'kie.balance.check';
+/** KIE credits left, as of this instance's last successful check; absent (not zero) while checks fail. */
+export const METRIC_KIE_ACCOUNT_CREDITS = 'kie.account.credits';
+/** KIE_BALANCE_ALERT_BELOW, exported next to the balance so the alert reads the threshold from one place. */
+export const METRIC_KIE_ACCOUNT_CREDITS_ALERT_BELOW = 'kie.account.credits.alert_below';
+/** One per balance check: `outcome` (`ok`, `error`). */
+export const METRIC_KIE_BALANCE_CHECKS = 'kie.balance.checks';
+/** Balance as a span attribute of `kie.balance.check` (same key as the gauge). */
+export const ATTR_KIE_ACCOUNT_CREDITS = 'kie.account.credits';
+
+// Revenue and SLO signals of generations.
+/** User credits of finished paid generations: `kie.model`, `bot.model.id`, `outcome` (`ok` kept = revenue). */
+export const METRIC_BOT_GENERATION_CREDITS = 'bot.generation.credits';
+/**
+ * Who ended a generation badly, on `kie.tasks`: `none` (delivered or cancelled), `kie` (KIE failed a task
+ * it had accepted: refunded, not our failure), `bot` (create refused, deadline passed, delivery failed).
+ */
+export const ATTR_BOT_GENERATION_FAULT = 'bot.generation.fault';
+/** A call's cost under the key LLM tools read (OpenLLMetry, Langfuse, OpenLIT), next to `llm.cost`. */
+export const ATTR_GEN_AI_USAGE_COST = 'gen_ai.usage.cost';

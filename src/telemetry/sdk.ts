@@ -17,6 +17,7 @@ import {
   ATTR_DEPLOYMENT_ENVIRONMENT_NAME,
   ATTR_SERVICE_INSTANCE_ID,
 } from '@opentelemetry/semantic-conventions/incubating';
+import { dropUnobservedGauges } from './observed-gauges.ts';
 import { createOtlpExporters } from './otlp-exporters.ts';
 import { registerSecret } from './redact.ts';
 import { RedactingLogRecordProcessor, RedactingSpanProcessor } from './redacting-processors.ts';
@@ -91,7 +92,8 @@ export function startTelemetry(options: TelemetryOptions = {}): Telemetry {
   ];
   const metricReaders = options.metricReaders ?? [
     new PeriodicExportingMetricReader({
-      exporter: otlp!.metrics,
+      // A gauge whose callback stops observing goes absent (kie.account.credits when KIE fails).
+      exporter: dropUnobservedGauges(otlp!.metrics),
       exportIntervalMillis: Number(env.OTEL_METRIC_EXPORT_INTERVAL ?? 60_000),
     }),
   ];

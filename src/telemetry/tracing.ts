@@ -6,6 +6,7 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
+import { fitText } from '../text/cut-text.ts';
 import { ATTR_ERROR_TYPE, INSTRUMENTATION_SCOPE } from './attributes.ts';
 import { redact } from './redact.ts';
 
@@ -49,7 +50,8 @@ export function markSpanError(span: Span, error: unknown, errorType: string, ext
     span.recordException(exception);
     span.setAttribute(ATTR_ERROR_TYPE, errorType);
     if (extra) span.setAttributes(extra);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: exception.message.slice(0, 200) });
+    // Cut between characters: half an emoji is invalid UTF-8, and a collector refuses the whole export.
+    span.setStatus({ code: SpanStatusCode.ERROR, message: fitText(exception.message, 200) });
   } catch {
     // A broken span must not turn a handled error into a crash.
   }

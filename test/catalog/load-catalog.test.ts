@@ -49,8 +49,8 @@ describe('loadCatalog', () => {
 
   it('names the file when its content is invalid, keeping the JSON paths', () => {
     const json = validCatalogJson();
-    json.models[0]!.price = 0;
+    (json.models[0]!.prices[0] as { credits: number }).credits = 0;
     const error = catalogErrorOf(write('invalid.json', JSON.stringify(json)));
-    assert.deepEqual(error.problems, ['models[0].price: must be a positive integer']);
+    assert.deepEqual(error.problems, ['models[0].prices[0].credits: must be a positive integer']);
   });
 });

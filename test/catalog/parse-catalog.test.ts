@@ -47,23 +47,58 @@ describe('parseCatalog', () => {
     [
       'a negative price',
       (j) => {
-        j.models[2].price = -5;
+        (j.models[2].prices[0] as { credits: number }).credits = -5;
       },
-      /^models\[2\]\.price: must be a positive integer$/,
+      /^models\[2\]\.prices\[0\]\.credits: must be a positive integer$/,
     ],
     [
       'a fractional price',
       (j) => {
-        j.models[1].price = 2.5;
+        (j.models[1].prices[0] as { credits: number }).credits = 2.5;
       },
-      /^models\[1\]\.price: must be a positive integer$/,
+      /^models\[1\]\.prices\[0\]\.credits: must be a positive integer$/,
     ],
     [
-      'a missing price',
+      'a missing price table',
       (j) => {
-        delete (j.models[1] as Partial<Json['models'][number]>).price;
+        delete (j.models[1] as Partial<Json['models'][number]>).prices;
       },
-      /^models\[1\]\.price: is required$/,
+      /^models\[1\]\.prices: is required$/,
+    ],
+    [
+      "a price without KIE's cost",
+      (j) => {
+        delete (j.models[0].prices[0] as { kieCredits?: number }).kieCredits;
+      },
+      /^models\[0\]\.prices\[0\]\.kieCredits: is required$/,
+    ],
+    [
+      'an option combination without a price',
+      (j) => {
+        j.models[2].prices.pop();
+      },
+      /^models\[2\]\.prices: no price for kling duration=10$/,
+    ],
+    [
+      'an option combination with two prices',
+      (j) => {
+        j.models[2].prices.push({ when: { duration: '10' }, credits: 70, kieCredits: 20 });
+      },
+      /^models\[2\]\.prices: 2 prices for kling duration=10$/,
+    ],
+    [
+      'a price for an option the model does not have',
+      (j) => {
+        j.models[0].prices[0] = { when: { resolution: '4K' }, credits: 5, kieCredits: 1 };
+      },
+      /^models\[0\]\.prices\[0\]\.when\.resolution: not an option of banana$/,
+    ],
+    [
+      'a price for a value the option does not offer',
+      (j) => {
+        (j.models[2].prices[1] as { when: Record<string, unknown> }).when = { duration: '15' };
+      },
+      /^models\[2\]\.prices\[1\]\.when\.duration: must be one of 5, 10, got "15"$/,
     ],
     [
       'a default that is not one of the values',
@@ -196,7 +231,7 @@ describe('parseCatalog', () => {
   it('lists several problems at once', () => {
     const problems = problemsOf(
       broken((j) => {
-        j.models[0].price = -1;
+        (j.models[0].prices[0] as { credits: number }).credits = -1;
         j.models[1].kind = 'audio';
         j.models[2].id = 'banana';
         j.models[2].inputs[0]!.default = '7';
@@ -206,7 +241,7 @@ describe('parseCatalog', () => {
       }),
     );
     assert.deepEqual(problems.map((p) => p.split(':')[0]).sort(), [
-      'models[0].price',
+      'models[0].prices[0].credits',
       'models[1].kind',
       'models[2].id',
       'models[2].inputs[0].default',

@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { enabledModels, loadCatalog, MODEL_KINDS } from '../../src/catalog/index.ts';
+import { enabledModels, loadCatalog, MODEL_KINDS, marginProblems, priceOf } from '../../src/catalog/index.ts';
 import { CATALOG_PATH_DEFAULT, parseConfig } from '../../src/config.ts';
-import { checkMarketModel, resultKindOf, SUNO_MODELS } from '../../src/fakes/kie/model-catalog.ts';
+import {
+  checkMarketModel,
+  resultKindOf,
+  SUNO_MODELS,
+  VEO_MODELS,
+} from '../../src/fakes/kie/model-catalog.ts';
 
 const SHIPPED = fileURLToPath(new URL('../../catalog/catalog.json', import.meta.url));
 
@@ -32,6 +37,7 @@ describe('catalog/catalog.json', () => {
   it('names only models the KIE fake accepts, of the kind the fake produces', () => {
     for (const model of catalog.models) {
       if (model.api === 'suno') assert.ok(SUNO_MODELS.has(model.kieModel), model.id);
+      else if (model.api === 'veo') assert.ok(VEO_MODELS.has(model.kieModel), model.id);
       else assert.equal(checkMarketModel(model.kieModel), undefined, model.id);
       const produces = resultKindOf(model.kieModel);
       assert.equal(produces === 'audio' ? 'music' : produces, model.kind, model.id);
@@ -40,13 +46,31 @@ describe('catalog/catalog.json', () => {
 
   it('takes a photo exactly for edit and image-to-video models', () => {
     for (const model of catalog.models) {
-      assert.equal(model.needsImage, /edit|image-to-video/.test(model.kieModel), model.id);
+      // Kling 3.0 and Veo take the photo optionally on one model id: our id says which variant it is.
+      const photo = /edit|image-to-video/.test(model.kieModel) || /-image(-to-video)?$/.test(model.id);
+      assert.equal(model.needsImage, photo, model.id);
     }
   });
 
-  it('has distinct prices and at least three Stars packs that get cheaper per credit', () => {
-    const prices = catalog.models.map((m) => m.price);
-    assert.equal(new Set(prices).size, prices.length);
+  it("sells every enabled option combination at or above KIE's cost × PRICE_MIN_MARGIN (default config)", () => {
+    assert.deepEqual(marginProblems(catalog, parseConfig({}).pricing), []);
+  });
+
+  it('charges more for the Kling options KIE bills more for (kie-api.md §10)', () => {
+    for (const id of ['kling-text-to-video', 'kling-image-to-video']) {
+      const model = catalog.models.find((m) => m.id === id);
+      assert.ok(model, id);
+      const price = (duration: string, sound: boolean) => priceOf(model, { duration, sound });
+      assert.equal(price('5', false).kieCredits, 55);
+      assert.equal(price('5', true).kieCredits, 110);
+      assert.equal(price('10', false).kieCredits, 110);
+      assert.equal(price('10', true).kieCredits, 220);
+      assert.ok(price('10', true).credits > price('5', true).credits);
+      assert.ok(price('5', true).credits > price('5', false).credits);
+    }
+  });
+
+  it('has at least three Stars packs that get cheaper per credit', () => {
     assert.ok(catalog.packs.length >= 3);
     const perCredit = catalog.packs.map((p) => p.stars / p.credits);
     assert.deepEqual(

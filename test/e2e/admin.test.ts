@@ -131,15 +131,24 @@ describe(`admin commands end to end (${DATABASE_KIND})`, () => {
       price: 7,
     });
     await seedGeneration(h.database.db, billing, { userId, status: 'failed', failCode: '500', price: 3 });
+    await seedGeneration(h.database.db, billing, {
+      userId,
+      status: 'delivered',
+      modelId: 'seedream',
+      price: 9,
+      kieCreditsConsumed: 6.5,
+    });
     const admin = h.fake.user({ id: ADMIN, firstName: 'Root' });
     await admin.sendCommand('/admin', `user ${userId}`);
     const report = await admin.waitForMessage();
     const text = report.text ?? '';
     assert.match(text, new RegExp(`👤 User ${userId}`));
-    assert.match(text, /Balance: 93 credits/);
+    assert.match(text, /Balance: 84 credits/);
     assert.ok(text.includes(`trace ${TRACE_ID}`), text);
     assert.ok(text.includes(`task ${taskId}`), text);
-    assert.match(text, /nano-banana · running · 7 cr\./);
+    assert.match(text, /nano-banana · running · 7 cr\.\n/, 'no KIE cost while none is known');
+    // What KIE reported charging, next to what the user paid.
+    assert.match(text, /seedream · delivered · 9 cr\. · KIE cost: 6\.5 KIE credits/);
     assert.match(text, /failed: 500/);
     assert.match(text, /top-up \+100 → 100/);
 

@@ -30,7 +30,7 @@ describe(`generations: money and button guards (${DATABASE_KIND})`, () => {
     h = await startGenerationE2e({ env: { GENERATION_MAX_IN_FLIGHT: '100' } });
     h.kie.script('google/nano-banana', { outcome: 'hang', stateDurationsMs: FAST });
     const user = h.fake.user({ id: 8201, firstName: 'Many' });
-    await h.fund(user.id, 50);
+    await h.fund(user.id, 80);
     const confirmations = [];
     for (let i = 0; i < 50; i++)
       confirmations.push(await openConfirmation(user, /Images/, /^Nano Banana ·/, `p${i}`));
@@ -48,7 +48,7 @@ describe(`generations: money and button guards (${DATABASE_KIND})`, () => {
     const answers = user.callbackAnswers();
     assert.equal(answers.filter((a) => a.text === 'Started!').length, 10);
     assert.equal(
-      answers.filter((a) => /Not enough credits: you have 0, this needs 5/.test(a.text ?? '')).length,
+      answers.filter((a) => /Not enough credits: you have 0, this needs 8/.test(a.text ?? '')).length,
       40,
     );
     assert.equal(await h.balance(user.id), 0);
@@ -103,7 +103,7 @@ describe(`generations: money and button guards (${DATABASE_KIND})`, () => {
     // The same confirmation again (a stale button: the message no longer shows it).
     const stale = await forgePress(alice, data);
     assert.equal(stale.text, 'This button is no longer active. Send /start for a fresh menu.');
-    assert.equal(await h.balance(alice.id), 5, 'charged once');
+    assert.equal(await h.balance(alice.id), 2, 'charged once');
     // Nonsense data of the flow's shape.
     const bogus = await forgePress(alice, 'gen:v:doesnotexist:0:99');
     assert.match(bogus.text ?? '', /no longer active/);
@@ -135,15 +135,15 @@ describe(`generations: money and button guards (${DATABASE_KIND})`, () => {
     const second = await openConfirmation(user, /Images/, /^Nano Banana ·/, 'second');
     await user.pressButton({ messageId: second.messageId, text: /Confirm/ });
     await user.waitForMessage((m) => m.messageId === second.messageId && /queued/.test(m.text ?? ''));
-    assert.equal(await h.balance(user.id), 20);
+    assert.equal(await h.balance(user.id), 14);
     await user.sendCommand('/cancel');
     const summary = await user.waitForMessage((m) => /Cancelled 1 generation/.test(m.text ?? ''), {
       timeoutMs: 10_000,
     });
-    assert.match(summary.text ?? '', /5 credits are back/);
-    assert.equal(await h.balance(user.id), 25);
+    assert.match(summary.text ?? '', /8 credits are back/);
+    assert.equal(await h.balance(user.id), 22);
     const status = user.messages().find((m) => m.messageId === second.messageId);
-    assert.match(status?.text ?? '', /🚫 Nano Banana: cancelled\.\n5 credits were returned/);
+    assert.match(status?.text ?? '', /🚫 Nano Banana: cancelled\.\n8 credits were returned/);
     assert.equal(h.kie.tasks().length, 1, 'the running task was not touched');
   });
 });

@@ -34,13 +34,13 @@ describe(`generations end to end (${DATABASE_KIND})`, () => {
     const labels = (models.replyMarkup as { inline_keyboard: Array<Array<{ text: string }>> }).inline_keyboard
       .flat()
       .map((b) => b.text);
-    assert.ok(labels.includes('Nano Banana · 5 cr'), labels.join(' | '));
+    assert.ok(labels.includes('Nano Banana · 8 cr'), labels.join(' | '));
     await user.pressButton({ text: /^Nano Banana ·/ });
     await user.waitForMessage((m) => /Send me a description/.test(m.text ?? ''));
     await user.sendText('a red fox in the snow');
     const confirm = await user.waitForMessage((m) => /Confirm/.test(JSON.stringify(m.replyMarkup ?? '')));
     assert.match(confirm.text ?? '', /a red fox in the snow/);
-    assert.match(confirm.text ?? '', /Price: 5 credits · balance 100 → 95/);
+    assert.match(confirm.text ?? '', /Price: 8 credits · balance 100 → 92/);
 
     // Change an option: aspect ratio 1:1 → 16:9.
     await user.pressButton({ messageId: confirm.messageId, text: /^Aspect ratio: 1:1$/ });
@@ -59,7 +59,7 @@ describe(`generations end to end (${DATABASE_KIND})`, () => {
     const status = await user.waitForMessage(
       (m) => m.messageId === confirm.messageId && /done in/.test(m.text ?? ''),
     );
-    assert.match(status.text ?? '', /✅ Nano Banana: done in \d+:\d\d · 5 credits/);
+    assert.match(status.text ?? '', /✅ Nano Banana: done in \d+:\d\d · 8 credits/);
     assert.ok(status.editedCount >= 3, `status message edited as the task moved (${status.editedCount})`);
     assert.ok(user.chatActions().includes('upload_photo') || status.editedCount >= 3);
 
@@ -70,11 +70,11 @@ describe(`generations end to end (${DATABASE_KIND})`, () => {
       aspect_ratio: '16:9',
       output_format: 'png',
     });
-    assert.equal(await h.balance(user.id), 95);
+    assert.equal(await h.balance(user.id), 92);
 
     await user.sendCommand('/history');
     const history = await user.waitForMessage((m) => /Your generations/.test(m.text ?? ''));
-    assert.match(history.text ?? '', /1\. .* · Nano Banana · ✅ delivered · 5 cr/);
+    assert.match(history.text ?? '', /1\. .* · Nano Banana · ✅ delivered · 8 cr/);
     await user.pressButton({ messageId: history.messageId, text: /🔁 1/ });
     const resent = await user.waitForMessage(
       (m) => m.media?.kind === 'photo' && m.media.sentAs === 'file_id',
@@ -98,8 +98,8 @@ describe(`generations end to end (${DATABASE_KIND})`, () => {
     assert.ok(audio.media?.fileId);
     const suno = h.kie.tasks().find((t) => t.api === 'suno');
     assert.ok(suno, 'the Suno task went to /api/v1/generate');
-    assert.match(music.text ?? '', /Price: 15 credits · balance 140 → 125/);
-    assert.equal(await h.balance(user.id), 125);
+    assert.match(music.text ?? '', /Price: 25 credits · balance 100 → 75/);
+    assert.equal(await h.balance(user.id), 75);
   });
 
   it("an edit model uploads the user's photo to KIE and sends its URL, never a Telegram file URL", async () => {
@@ -133,7 +133,7 @@ describe(`generations end to end (${DATABASE_KIND})`, () => {
     const failed = await user.waitForMessage((m) => /❌/.test(m.text ?? ''), { timeoutMs: 10_000 });
     assert.equal(failed.messageId, confirm.messageId, 'the status message itself says what happened');
     assert.match(failed.text ?? '', /❌ Nano Banana: the model could not make this one/);
-    assert.match(failed.text ?? '', /5 credits were returned to your balance/);
+    assert.match(failed.text ?? '', /8 credits were returned to your balance/);
     const ref = failed.text?.match(/ref ([0-9a-f]{8})/)?.[1];
     assert.ok(ref, 'an error reference');
     assert.equal(await h.balance(user.id), 20);
@@ -170,7 +170,7 @@ describe(`generations end to end (${DATABASE_KIND})`, () => {
 
     h.fake.faults.remove(outage);
     const told = await user.waitForMessage((m) => /❌/.test(m.text ?? ''), { timeoutMs: 15_000 });
-    assert.match(told.text ?? '', /5 credits were returned/);
+    assert.match(told.text ?? '', /8 credits were returned/);
     assert.match(told.text ?? '', /ref [0-9a-f]{8}/);
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(user.messages().filter((m) => /❌/.test(m.text ?? '')).length, 1, 'told once');
@@ -187,7 +187,7 @@ describe(`generations end to end (${DATABASE_KIND})`, () => {
     const failed = await user.waitForMessage((m) => /took too long/.test(m.text ?? ''), {
       timeoutMs: 10_000,
     });
-    assert.match(failed.text ?? '', /5 credits were returned/);
+    assert.match(failed.text ?? '', /8 credits were returned/);
     assert.equal(await h.balance(user.id), 10);
   });
 
@@ -206,7 +206,7 @@ describe(`generations end to end (${DATABASE_KIND})`, () => {
       const m = await u.waitForMessage((x) => /temporarily unavailable/.test(x.text ?? ''), {
         timeoutMs: 10_000,
       });
-      assert.match(m.text ?? '', /5 credits were returned/);
+      assert.match(m.text ?? '', /8 credits were returned/);
       assert.equal(await h.balance(u.id), 10);
     }
     await admin.waitForMessage((m) => /KIE account is out of credits/.test(m.text ?? ''));
@@ -229,7 +229,7 @@ describe(`generations end to end (${DATABASE_KIND})`, () => {
     await user.pressButton({ text: /Confirm/ });
     await user.waitForMessage((m) => m.media?.kind === 'photo', { timeoutMs: 15_000 });
     assert.equal(user.messages().filter((m) => /❌|unavailable/.test(m.text ?? '')).length, 0);
-    assert.equal(await h.balance(user.id), 5);
+    assert.equal(await h.balance(user.id), 2);
     assert.equal(h.kie.tasks().length, 1, 'one task despite the retried create');
   });
 
@@ -244,6 +244,6 @@ describe(`generations end to end (${DATABASE_KIND})`, () => {
     const photo = await user.waitForMessage((m) => m.media?.kind === 'photo', { timeoutMs: 10_000 });
     assert.equal(photo.media?.sentAs, 'upload');
     assert.ok((photo.media?.upload?.size ?? 0) > 0, 'real bytes were uploaded');
-    assert.equal(await h.balance(user.id), 5);
+    assert.equal(await h.balance(user.id), 2);
   });
 });

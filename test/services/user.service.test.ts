@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { DatabaseHandle } from '../../src/db/database.ts';
-import { claimUpdate, pruneProcessedUpdates } from '../../src/db/repositories/processed-update.repository.ts';
+import { pruneProcessedUpdates } from '../../src/db/repositories/processed-update.repository.ts';
+import { createUpdateInbox } from '../../src/services/updates/update-inbox.ts';
 import { createUserService } from '../../src/services/user.service.ts';
 import { createTestDatabase, DATABASE_KIND } from '../support/test-database.ts';
 
@@ -45,16 +46,20 @@ describe(`user service and processed updates (${DATABASE_KIND})`, () => {
     assert.equal((await users.touch(big)).id, big);
   });
 
+  const update = (id: number) => ({ update_id: id, message: { text: 'hi' } }) as never;
+
   it('claims an update id once per bot, even when claimed concurrently', async () => {
-    const results = await Promise.all(Array.from({ length: 8 }, () => claimUpdate(handle.db, 1, 555)));
+    const inbox = createUpdateInbox({ db: handle.db, instanceId: 'user-test' });
+    const results = await Promise.all(Array.from({ length: 8 }, () => inbox.claim(1, update(555))));
     assert.equal(results.filter(Boolean).length, 1);
-    assert.equal(await claimUpdate(handle.db, 2, 555), true, 'another bot has its own ids');
+    assert.ok(await inbox.claim(2, update(555)), 'another bot has its own ids');
   });
 
   it('prunes old claims only', async () => {
-    await claimUpdate(handle.db, 3, 1);
+    const inbox = createUpdateInbox({ db: handle.db, instanceId: 'user-test' });
+    await inbox.claim(3, update(1));
     assert.equal(await pruneProcessedUpdates(handle.db, new Date(Date.now() - 60_000)), 0);
     assert.ok((await pruneProcessedUpdates(handle.db, new Date(Date.now() + 60_000))) >= 1);
-    assert.equal(await claimUpdate(handle.db, 3, 1), true);
+    assert.ok(await inbox.claim(3, update(1)));
   });
 });

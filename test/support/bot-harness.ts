@@ -1,4 +1,4 @@
-import { type App, createApp } from '../../src/app.ts';
+import { type App, type AppOptions, createApp } from '../../src/app.ts';
 import { parseConfig } from '../../src/config.ts';
 import type { DatabaseHandle } from '../../src/db/database.ts';
 import { createTelegramFake, type TelegramFake } from '../../src/fakes/telegram/index.ts';
@@ -17,6 +17,8 @@ export interface HarnessOptions {
   readonly fake?: TelegramFake;
   readonly testDb?: TestDatabase;
   readonly rateLimits?: false | { globalPerSecond: number; perChatPerSecond: number };
+  /** The app's clock and fault-injection seams. */
+  readonly app?: Pick<AppOptions, 'now' | 'decorateBilling'>;
 }
 
 /** The bot running against the Telegram fake over real HTTP, on a private test database. */
@@ -59,6 +61,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     logger: log.logger,
     database,
     maxRetryDelaySeconds: 5,
+    ...options.app,
   });
   await app.start();
   let stopped = false;

@@ -55,7 +55,7 @@ describe(`a generation is one trace, from the confirming update to delivery or r
         'bot.model.id': 'nano-banana',
       },
     });
-    assertSpan(findSpan(spans, 'billing.charge'), { attributes: { 'billing.amount': 5 } });
+    assertSpan(findSpan(spans, 'billing.charge'), { attributes: { 'billing.amount': 8 } });
 
     const steps = spans.filter((s) => s.name === 'bot.generation.step');
     assert.ok(steps.length >= 3, `create, polls and delivery steps (${steps.length})`);
@@ -68,7 +68,7 @@ describe(`a generation is one trace, from the confirming update to delivery or r
           'enduser.id': '8401',
           'kie.model': 'google/nano-banana',
           'bot.model.id': 'nano-banana',
-          'bot.generation.price': 5,
+          'bot.generation.price': 8,
         },
       });
     }

@@ -17,7 +17,7 @@ const { createTelegramFake } = await import('../../src/fakes/telegram/index.ts')
 const { createUserService } = await import('../../src/services/user.service.ts');
 const { createBillingService } = await import('../../src/services/billing/billing.service.ts');
 const { createBotMetrics } = await import('../../src/telemetry/metrics.ts');
-const { claimUpdate } = await import('../../src/db/repositories/processed-update.repository.ts');
+const { createUpdateInbox } = await import('../../src/services/updates/update-inbox.ts');
 const { createCaptureLogger } = await import('../support/capture-logger.ts');
 const { createTestDatabase, DATABASE_KIND } = await import('../support/test-database.ts');
 const { TEST_TOKEN } = await import('../support/bot-harness.ts');
@@ -63,7 +63,7 @@ describe(`telemetry of updates and Bot API calls (${DATABASE_KIND})`, () => {
             return users.setLanguage(id, lang);
           },
         },
-        claimUpdate: (botId, updateId) => claimUpdate(handle.db, botId, updateId),
+        inbox: createUpdateInbox({ db: handle.db, instanceId: 'update-trace-test' }),
         metrics: createBotMetrics(),
         billing: createBillingService(handle.db),
         packs: [],

@@ -6,12 +6,15 @@ export type AdminCommand =
   | { readonly kind: 'help' }
   | { readonly kind: 'user'; readonly userId: number }
   | { readonly kind: 'adjust'; readonly userId: number; readonly amount: number; readonly reason: string }
-  | { readonly kind: 'recheck'; readonly ref: string };
+  | { readonly kind: 'recheck'; readonly ref: string }
+  | { readonly kind: 'refund'; readonly chargeId: string };
 
 // Telegram ids fit in 52 bits; generation ids are UUIDs; KIE task ids are short tokens.
 const USER_ID = /^\d{1,16}$/;
 const AMOUNT = /^[+-]?\d{1,16}$/;
 const REF = /^[A-Za-z0-9_-]{1,128}$/;
+// Telegram payment charge ids are opaque tokens (e.g. `stxAbC…`); nothing else is let through.
+const CHARGE_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 function userId(token: string | undefined, usageKey: string): number {
   const id = token !== undefined && USER_ID.test(token) ? Number(token) : Number.NaN;
@@ -21,8 +24,8 @@ function userId(token: string | undefined, usageKey: string): number {
 
 /**
  * Parses the text after `/admin`: nothing (totals), `help`, `user <id>` (or a bare id),
- * `adjust <id> <±amount> <reason…>`, `recheck <generation id | KIE task id>`. Bad input throws a
- * ValidationError whose message is the usage of the subcommand that was meant.
+ * `adjust <id> <±amount> <reason…>`, `recheck <generation id | KIE task id>`, `refund <charge id>`.
+ * Bad input throws a ValidationError whose message is the usage of the subcommand that was meant.
  */
 export function parseAdminCommand(args: string): AdminCommand {
   const text = args.trim();
@@ -46,6 +49,10 @@ export function parseAdminCommand(args: string): AdminCommand {
     case 'recheck':
       if (rest.length !== 1 || !REF.test(rest[0] ?? '')) throw new ValidationError('admin-usage-recheck');
       return { kind: 'recheck', ref: rest[0] as string };
+    case 'refund':
+      if (rest.length !== 1 || !CHARGE_ID.test(rest[0] ?? ''))
+        throw new ValidationError('admin-usage-refund');
+      return { kind: 'refund', chargeId: rest[0] as string };
     default:
       if (rest.length === 0 && USER_ID.test(sub)) return { kind: 'user', userId: userId(sub, 'admin-usage') };
       throw new ValidationError('admin-usage');

@@ -5,9 +5,11 @@ import type {
   GenerationSummary,
   KieCheck,
   RecheckReport,
+  StarsRefundResult,
   UserReport,
 } from '../../services/admin/index.ts';
 import type { LedgerEntry } from '../../services/billing/ledger-entry.ts';
+import { cutText } from '../../text/cut-text.ts';
 import type { BotContext } from '../context.ts';
 import { escapeHtml } from '../escape-html.ts';
 import { languageOf } from '../i18n.ts';
@@ -19,7 +21,7 @@ import { languageOf } from '../i18n.ts';
 const MAX_FAIL_MSG = 120;
 /** A lookup lists up to 8 + 8 rows; shortened reasons keep it well under Telegram's 4096 characters. */
 const MAX_REASON_SHOWN = 80;
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+const clip = (text: string, max: number) => cutText(text, max);
 const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
 const code = (value: string | undefined, ctx: BotContext) =>
   value ? `<code>${escapeHtml(value)}</code>` : ctx.t('admin-none');
@@ -61,6 +63,11 @@ export function renderGeneration(ctx: BotContext, g: GenerationSummary, withUser
     status: g.status,
     price: g.price,
   });
+  // What KIE charged next to what the user paid: the operator's margin per generation.
+  const cost =
+    g.kieCreditsConsumed === undefined
+      ? ''
+      : ` · ${ctx.t('admin-generation-kie-cost', { credits: g.kieCreditsConsumed })}`;
   const fail = g.failCode ? ` · ${ctx.t('admin-generation-fail', { code: escapeHtml(g.failCode) })}` : '';
   const user = withUser ? `${ctx.t('admin-generation-user', { user: String(g.userId) })} · ` : '';
   const ids = ctx.t('admin-generation-ids', {
@@ -68,7 +75,7 @@ export function renderGeneration(ctx: BotContext, g: GenerationSummary, withUser
     task: code(g.kieTaskId, ctx),
     trace: code(g.traceId, ctx),
   });
-  return `${head}${fail}\n${user}${ids}`;
+  return `${head}${cost}${fail}\n${user}${ids}`;
 }
 
 function renderLedgerEntry(ctx: BotContext, e: LedgerEntry): string {
@@ -174,4 +181,15 @@ export function renderGenerationList(
     ? list.map((g) => renderGeneration(ctx, g, true)).join('\n\n')
     : ctx.t('admin-none');
   return `${title}\n\n${body}`;
+}
+
+/** The answer to `/admin refund …`. */
+export function renderRefunded(ctx: BotContext, result: StarsRefundResult): string {
+  return ctx.t(result.outcome === 'refunded' ? 'admin-refunded' : 'admin-refund-already', {
+    charge: escapeHtml(result.chargeId),
+    id: String(result.userId),
+    credits: result.credits,
+    balance: result.balanceAfter,
+    entry: String(result.entryId),
+  });
 }

@@ -4,6 +4,7 @@ import {
   renderAdjusted,
   renderGenerationList,
   renderRecheck,
+  renderRefunded,
   renderTotals,
   renderUserReport,
 } from '../admin/render-admin.ts';
@@ -65,6 +66,9 @@ async function run(
     case 'recheck':
       await recheck(ctx, adminId, command.ref);
       return;
+    case 'refund':
+      await ctx.reply(renderRefunded(ctx, await admin.refundStars(adminId, command.chargeId)), html);
+      return;
   }
 }
 
@@ -101,5 +105,5 @@ admins.callbackQuery(new RegExp(`^${ADMIN_ACTION.recheck}:(.+)$`), handledBy('ad
   await recheck(ctx, ctx.from.id, ctx.match[1] as string);
 });
 
-/** /admin for ADMIN_IDS: totals, user lookup, ledgered adjustments, task re-checks. */
+/** /admin for ADMIN_IDS: totals, user lookup, ledgered adjustments, task re-checks, Stars refunds. */
 export const adminFeature = composer;

@@ -1,6 +1,14 @@
 import { context, propagation, trace } from '@opentelemetry/api';
 import { Composer } from 'grammy';
-import { defaultInputs, findModel, MODEL_KINDS, type ModelKind } from '../../catalog/index.ts';
+import {
+  defaultInputs,
+  findModel,
+  MODEL_KINDS,
+  type ModelKind,
+  optionValues,
+  priceOf,
+  priceRange,
+} from '../../catalog/index.ts';
 import type { DraftStage } from '../../db/tables/generation-drafts.table.ts';
 import { ValidationError } from '../../errors/app-error.ts';
 import type { Draft } from '../../services/drafts/draft.service.ts';
@@ -59,7 +67,7 @@ async function showDraft(ctx: BotContext, draft: Draft, edit: boolean): Promise<
   const model = findModel(ctx.deps.catalog, draft.modelId);
   if (!model) return;
   const balance = await ctx.deps.billing.balance(draft.userId);
-  const short = !ctx.deps.config.generations.dryRun && balance < model.price;
+  const short = !ctx.deps.config.generations.dryRun && balance < priceOf(model, draft.inputs).credits;
   const text = renderDraft(ctx, draft, model, balance);
   const reply_markup = draftKeyboard(ctx, draft, model, short);
   if (edit) {
@@ -140,8 +148,10 @@ composer.callbackQuery(new RegExp(`^${GEN.model}:([\\w-]+)$`), handledBy('genera
   await ctx.answerCallbackQuery();
   const lang = languageOf(ctx, ctx.deps.config.defaultLanguage);
   const ask = ctx.t(model.needsImage ? 'gen-ask-photo' : 'gen-ask-prompt', { max: model.promptMaxLength });
+  const { min, max } = priceRange(model);
+  const price = ctx.t(min === max ? 'gen-price' : 'gen-price-from', { price: min });
   await ctx.editMessageText(
-    `<b>${escapeHtml(model.title[lang])}</b> · ${ctx.t('gen-price', { price: model.price })}\n${escapeHtml(model.description[lang])}\n\n${ask}`,
+    `<b>${escapeHtml(model.title[lang])}</b> · ${price}\n${escapeHtml(model.description[lang])}\n\n${ask}`,
     { parse_mode: 'HTML', reply_markup: promptKeyboard(ctx, draft) },
   );
 });
@@ -193,9 +203,7 @@ composer.callbackQuery(
     const model = draft && findModel(ctx.deps.catalog, draft.modelId);
     if (!draft || !model) return;
     const input = model.inputs[Number(ctx.match[2])];
-    const values: ReadonlyArray<string | boolean> | undefined =
-      input && (input.type === 'enum' ? input.values : [true, false]);
-    const value = values?.[Number(ctx.match[3])];
+    const value = input && optionValues(input)[Number(ctx.match[3])];
     if (!input || value === undefined) {
       await ctx.answerCallbackQuery({ text: ctx.t('button-expired') });
       return;

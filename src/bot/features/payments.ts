@@ -1,4 +1,6 @@
 import { Composer } from 'grammy';
+import { starsTopUpKey } from '../../services/billing/stars-keys.ts';
+import { RECONCILED_REASON } from '../../services/billing/stars-reconciler.ts';
 import type { BotContext } from '../context.ts';
 import { languageOf } from '../i18n.ts';
 import { TOP_UP_ACTION } from '../keyboards/top-up.ts';
@@ -62,13 +64,17 @@ composer.on('message:successful_payment', handledBy('payments'), async (ctx) => 
       currency: payment.currency,
       total_amount: payment.total_amount,
     });
-    await ctx.reply(ctx.t('payment-unmatched'));
+    await ctx.reply(ctx.t('payment-unmatched', { charge: payment.telegram_payment_charge_id }));
     return;
   }
+  // Handled at least once (a retry after a database blip, a redelivery after a crash): the key makes
+  // every attempt, and the reconciliation job, credit the one entry.
   const entry = await ctx.deps.billing.topUp(ctx.from.id, pack.credits, {
-    idempotencyKey: `stars:${payment.telegram_payment_charge_id}`,
+    idempotencyKey: starsTopUpKey(payment.telegram_payment_charge_id),
     reference: payment.telegram_payment_charge_id,
   });
+  // Reconciliation got there first and told the user already.
+  if (entry.reason === RECONCILED_REASON) return;
   await ctx.reply(ctx.t('payment-credited', { credits: pack.credits, balance: entry.balanceAfter }));
 });
 

@@ -1,4 +1,5 @@
 import { Composer } from 'grammy';
+import { fitText } from '../../text/cut-text.ts';
 import type { BotContext } from '../context.ts';
 import { handledBy } from '../middlewares/handled-by.ts';
 
@@ -7,7 +8,8 @@ const composer = new Composer<BotContext>();
 const privateChat = composer.chatType('private');
 
 privateChat.on('message:entities:bot_command', handledBy('unhandled'), async (ctx) => {
-  const command = ctx.message.text?.split(/\s/, 1)[0]?.slice(0, 64) ?? '';
+  // The command is echoed back: cut between characters, or half an emoji makes Telegram refuse the reply.
+  const command = fitText(ctx.message.text?.split(/\s/, 1)[0] ?? '', 64);
   await ctx.reply(ctx.t('unknown-command', { command }));
 });
 

@@ -19,14 +19,17 @@ import {
   SPAN_GENERATION_DELIVER,
 } from '../../telemetry/attributes.ts';
 import { withSpan } from '../../telemetry/tracing.ts';
+import { cutText } from '../../text/cut-text.ts';
 import type { BotContext } from '../context.ts';
 import { escapeHtml } from '../escape-html.ts';
 import { placeholderPng } from './placeholder-png.ts';
+import { sendRefusalOf } from './send-refusal.ts';
 
 /** Bots may upload up to 50 MB (Bot API sendDocument/sendVideo limits). */
 const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 /** Results sent per generation (Suno makes two tracks; image models may make several). */
 const MAX_FILES = 4;
+/** UTF-16 units of the prompt in the caption, ellipsis included: well inside the 1024 of a caption. */
 const CAPTION_PROMPT_CHARS = 300;
 const KIND_OF: Record<ModelKind, ResultKind> = { image: 'photo', video: 'video', music: 'audio' };
 
@@ -86,17 +89,18 @@ async function readAtMost(response: Response, limit: number): Promise<Uint8Array
   return Buffer.concat(chunks);
 }
 
-/** A 4xx from Telegram: this exact request will never work (bad URL content, too big, wrong type). */
-const refused = (error: unknown): error is GrammyError =>
-  error instanceof GrammyError &&
-  error.error_code >= 400 &&
-  error.error_code < 500 &&
-  error.error_code !== 429;
+/** Telegram refused the result for good: it is refunded, not sent again. */
+function rejected(error: unknown): DeliveryRejectedError {
+  const reason = error instanceof GrammyError ? error.description : String(error);
+  return new DeliveryRejectedError(reason, { cause: error });
+}
 
 /**
- * Sends a generation's result: by URL first (no bytes through the bot), then, when Telegram cannot
- * fetch it, downloaded and uploaded; a photo Telegram refuses is sent as a document. Refusals end in
- * DeliveryRejectedError (refund); network trouble is thrown as-is, so the service retries later.
+ * Sends a generation's result: by URL first (no bytes through the bot), then, only when Telegram
+ * could not fetch or take the file at the URL, downloaded and uploaded; a photo Telegram refuses as a
+ * photo is sent as a document. Other refusals (chat not found, caption too long, …) end at once in
+ * DeliveryRejectedError (refund), as do refusals of the last way; network trouble, 429 and 5xx are
+ * thrown as-is, so the service retries later.
  */
 export function createResultDelivery(deps: ResultDeliveryDeps): (g: Generation) => Promise<DeliveredResult> {
   const { api, i18n, catalog, users } = deps;
@@ -133,17 +137,20 @@ export function createResultDelivery(deps: ResultDeliveryDeps): (g: Generation) 
         try {
           return { kind, message: await send(api, g.chatId, kind, url, caption) };
         } catch (error) {
-          if (!refused(error)) throw error;
-          span.addEvent('url_refused', { 'telegram.api.description': error.description });
+          const refusal = sendRefusalOf(error);
+          if (refusal === undefined) throw error;
+          if (refusal === 'final') throw rejected(error);
+          span.addEvent('url_refused', { 'telegram.api.description': (error as GrammyError).description });
         }
         span.setAttribute(ATTR_BOT_DELIVERY_METHOD, 'upload');
         const file = await download(url);
         try {
           return { kind, message: await send(api, g.chatId, kind, file, caption) };
         } catch (error) {
-          if (!refused(error)) throw error;
-          if (kind !== 'photo') throw new DeliveryRejectedError(error.description, { cause: error });
-          span.addEvent('photo_refused', { 'telegram.api.description': error.description });
+          const refusal = sendRefusalOf(error);
+          if (refusal === undefined) throw error;
+          if (kind !== 'photo' || refusal !== 'file') throw rejected(error);
+          span.addEvent('photo_refused', { 'telegram.api.description': (error as GrammyError).description });
         }
         // Too large or odd dimensions for a photo: a document always shows the original.
         span.setAttribute(ATTR_BOT_DELIVERY_METHOD, 'document');
@@ -153,7 +160,7 @@ export function createResultDelivery(deps: ResultDeliveryDeps): (g: Generation) 
             message: await send(api, g.chatId, 'document', await download(url), caption),
           };
         } catch (error) {
-          if (refused(error)) throw new DeliveryRejectedError(error.description, { cause: error });
+          if (sendRefusalOf(error) !== undefined) throw rejected(error);
           throw error;
         }
       },
@@ -163,8 +170,7 @@ export function createResultDelivery(deps: ResultDeliveryDeps): (g: Generation) 
     const lang = (await users.get(g.userId).catch(() => undefined))?.language ?? deps.defaultLanguage;
     const model = findModel(catalog, g.modelId);
     const prompt = typeof g.input.prompt === 'string' ? g.input.prompt : '';
-    const excerpt =
-      prompt.length > CAPTION_PROMPT_CHARS ? `${prompt.slice(0, CAPTION_PROMPT_CHARS)}…` : prompt;
+    const excerpt = cutText(prompt, CAPTION_PROMPT_CHARS);
     const title = escapeHtml(model?.title[lang] ?? g.modelId);
     const caption = [`<b>${title}</b>`, excerpt && escapeHtml(excerpt)].filter(Boolean).join('\n');
     if (g.dryRun) {

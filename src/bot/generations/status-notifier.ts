@@ -65,7 +65,10 @@ export function createStatusNotifier(deps: StatusNotifierDeps): StatusNotifier {
     if (progress.type === 'queued') return `${dry}${t('gen-status-queue', { position: progress.position })}`;
     switch (g.status) {
       case 'pending':
+      case 'creating':
         return `${dry}${t('gen-status-queued')}`;
+      // A create of unknown outcome may well be generating at KIE: to the user it is.
+      case 'unknown':
       case 'running':
         return `${dry}${t('gen-status-running', { elapsed })}`;
       case 'succeeded':

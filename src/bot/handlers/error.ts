@@ -1,7 +1,7 @@
 import type { I18n } from '@grammyjs/i18n';
 import { trace } from '@opentelemetry/api';
 import type { BotError } from 'grammy';
-import { type ClassifiedError, classifyError } from '../../errors/classify-error.ts';
+import { type ClassifiedError, classifyError, isInfrastructureFailure } from '../../errors/classify-error.ts';
 import { errorRefFor } from '../../errors/error-ref.ts';
 import type { Language } from '../../services/user.service.ts';
 import {
@@ -12,8 +12,12 @@ import {
   LOG_ERROR_REF,
 } from '../../telemetry/attributes.ts';
 import { markSpanError } from '../../telemetry/tracing.ts';
+import { cutText } from '../../text/cut-text.ts';
 import type { BotContext, BotDeps } from '../context.ts';
 import { languageOf } from '../i18n.ts';
+
+/** Telegram shows 0-200 characters of a callback answer and refuses more (MESSAGE_TOO_LONG). */
+const CALLBACK_ANSWER_LIMIT = 200;
 
 /** The one error handler: bot.catch, every error boundary and the webhook server all call it. */
 export type ErrorHandler = (error: BotError<BotContext>) => Promise<void>;
@@ -21,7 +25,8 @@ export type ErrorHandler = (error: BotError<BotContext>) => Promise<void>;
 /**
  * Records the failure on the update's span (status, exception event, error.type, bot.error.ref),
  * logs it once at the level its class deserves, marks users who blocked the bot, and tells the
- * user in their language with the error reference. It never throws.
+ * user in their language with the error reference, unless the update will be handled again. It
+ * never throws.
  */
 export function createErrorHandler(deps: BotDeps, i18n: I18n<BotContext>): ErrorHandler {
   return async (botError) => {
@@ -36,6 +41,20 @@ export function createErrorHandler(deps: BotDeps, i18n: I18n<BotContext>): Error
         [ATTR_ERROR_TYPE]: classified.code,
         [ATTR_BOT_FEATURE]: ctx.state?.feature ?? 'none',
       });
+      // The update will be handled again (the inbox keeps it): one reply, from the attempt that
+      // succeeds or from the last one, rather than an error now and a success a minute later.
+      const claim = ctx.state?.claim;
+      if (claim && !claim.final && isInfrastructureFailure(classified.error)) {
+        ctx.state.retryLater = classified.code;
+        deps.logger.warn(`Update failed, will be retried: ${classified.code}`, {
+          ...classified.details,
+          [LOG_ERROR_CODE]: classified.code,
+          [LOG_ERROR_REF]: ref,
+          attempt: claim.attempt,
+          err: classified.error,
+        });
+        return;
+      }
       deps.logger.log(classified.level, `Update failed: ${classified.code}`, {
         ...classified.details,
         [LOG_ERROR_CODE]: classified.code,
@@ -71,7 +90,7 @@ async function tellUser(
   try {
     if (ctx.callbackQuery) {
       try {
-        await ctx.answerCallbackQuery({ text: text.slice(0, 200), show_alert: true });
+        await ctx.answerCallbackQuery({ text: cutText(text, CALLBACK_ANSWER_LIMIT), show_alert: true });
         return;
       } catch {
         // Already answered, or too old: fall back to a message.

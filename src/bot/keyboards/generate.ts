@@ -1,5 +1,13 @@
 import { InlineKeyboard } from 'grammy';
-import { type CatalogModel, enabledModels, MODEL_KINDS, type ModelKind } from '../../catalog/index.ts';
+import {
+  type CatalogModel,
+  enabledModels,
+  MODEL_KINDS,
+  type ModelKind,
+  optionValues,
+  priceOf,
+  priceRange,
+} from '../../catalog/index.ts';
 import type { Draft } from '../../services/drafts/draft.service.ts';
 import type { BotContext } from '../context.ts';
 import { languageOf } from '../i18n.ts';
@@ -34,17 +42,19 @@ export function kindsKeyboard(ctx: BotContext): InlineKeyboard {
   return keyboard.text(ctx.t('menu-back'), MENU.main);
 }
 
-/** The enabled models of one kind, each with its price. */
+/** `8 cr`, or `from 100 cr` when the options change the price. */
+export function modelPriceText(model: CatalogModel): { key: string; price: number } {
+  const { min, max } = priceRange(model);
+  return { key: min === max ? 'gen-model-button' : 'gen-model-button-from', price: min };
+}
+
+/** The enabled models of one kind, each with its price (the cheapest, when options change it). */
 export function modelsKeyboard(ctx: BotContext, kind: ModelKind): InlineKeyboard {
   const lang = languageOf(ctx, ctx.deps.config.defaultLanguage);
   const keyboard = new InlineKeyboard();
   for (const model of enabledModels(ctx.deps.catalog, kind)) {
-    keyboard
-      .text(
-        ctx.t('gen-model-button', { title: model.title[lang], price: model.price }),
-        `${GEN.model}:${model.id}`,
-      )
-      .row();
+    const { key, price } = modelPriceText(model);
+    keyboard.text(ctx.t(key, { title: model.title[lang], price }), `${GEN.model}:${model.id}`).row();
   }
   return keyboard.text(ctx.t('menu-back'), MENU.generate);
 }
@@ -71,11 +81,22 @@ export function draftKeyboard(
   });
   if (shortOfCredits) keyboard.text(ctx.t('gen-top-up'), MENU.balance).row();
   return keyboard
-    .text(ctx.t('gen-confirm', { price: model.price }), `${GEN.confirm}:${draft.id}`)
+    .text(ctx.t('gen-confirm', { price: priceOf(model, draft.inputs).credits }), `${GEN.confirm}:${draft.id}`)
     .text(ctx.t('gen-cancel'), `${GEN.cancel}:${draft.id}`);
 }
 
-/** The values of one option; the current one is marked. */
+/** ` · +100` / ` · −50`: what picking `value` changes in the price of the current choice; empty if nothing. */
+function priceDelta(
+  model: CatalogModel,
+  inputs: Draft['inputs'],
+  name: string,
+  value: string | boolean,
+): string {
+  const delta = priceOf(model, { ...inputs, [name]: value }).credits - priceOf(model, inputs).credits;
+  return delta === 0 ? '' : ` · ${delta > 0 ? '+' : '−'}${Math.abs(delta)}`;
+}
+
+/** The values of one option; the current one is marked, the others show how they change the price. */
 export function valuesKeyboard(
   ctx: BotContext,
   draft: Draft,
@@ -85,10 +106,9 @@ export function valuesKeyboard(
   const input = model.inputs[inputIndex];
   const keyboard = new InlineKeyboard();
   if (!input) return keyboard;
-  const values: ReadonlyArray<string | boolean> = input.type === 'enum' ? input.values : [true, false];
   const current = draft.inputs[input.name] ?? input.default;
-  values.forEach((value, j) => {
-    const label = `${value === current ? '• ' : ''}${optionValueText(ctx, value)}`;
+  optionValues(input).forEach((value, j) => {
+    const label = `${value === current ? '• ' : ''}${optionValueText(ctx, value)}${priceDelta(model, draft.inputs, input.name, value)}`;
     keyboard.text(label, `${GEN.value}:${draft.id}:${inputIndex}:${j}`);
     if (j % 4 === 3) keyboard.row();
   });

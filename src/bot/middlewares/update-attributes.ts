@@ -20,6 +20,7 @@ export const KNOWN_COMMANDS = new Set([
   'balance',
   'help',
   'language',
+  'paysupport',
 ]);
 /** Commands only ADMIN_IDS can use: recorded by name, but never in the menu everyone sees. */
 export const ADMIN_COMMANDS = new Set(['admin']);

@@ -1,3 +1,5 @@
+import { graphemes } from '../../text/graphemes.ts';
+
 /** Telegram's limit on a message's text (https://core.telegram.org/bots/api#sendmessage). */
 export const TELEGRAM_MESSAGE_LIMIT = 4096;
 
@@ -25,8 +27,15 @@ interface Break {
 const TAG = /^<(\/?)([a-zA-Z][a-zA-Z0-9-]*)(?:\s[^>]*)?>/;
 const ENTITY = /^&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);/;
 
-/** Tags and entities are indivisible; text is split into code points (never between surrogates). */
-function tokenize(html: string): Token[] {
+/** Longest grapheme cluster kept whole; only stacked combining marks are longer (emoji take ≤ ~15). */
+const MAX_CLUSTER = 64;
+
+/**
+ * Tags and entities are indivisible; the text between them is split into grapheme clusters, so a
+ * cut never splits an emoji, a flag, a ZWJ sequence or a letter from its accents. A cluster longer
+ * than `maxCluster` is split into code points, so that even it cannot make a part too long.
+ */
+function tokenize(html: string, maxCluster: number): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < html.length) {
@@ -38,12 +47,22 @@ function tokenize(html: string): Token[] {
       continue;
     }
     const entity = html[i] === '&' ? ENTITY.exec(rest) : null;
-    const atom = entity ? entity[0] : String.fromCodePoint(html.codePointAt(i) as number);
-    tokens.push({ text: atom, kind: 'atom' });
-    i += atom.length;
+    if (entity) {
+      tokens.push({ text: entity[0], kind: 'atom' });
+      i += entity[0].length;
+      continue;
+    }
+    // Plain text up to the next tag or entity (a lone '<' or '&' is text of its own).
+    const next = html.slice(i + 1).search(/[<&]/);
+    const end = next < 0 ? html.length : i + 1 + next;
+    for (const cluster of graphemes(html.slice(i, end), maxCluster))
+      tokens.push({ text: cluster, kind: 'atom' });
+    i = end;
   }
   return tokens;
 }
+
+const isSpace = (token: Token) => token.kind === 'atom' && /^\s+$/.test(token.text);
 
 const closers = (stack: readonly OpenTag[]) =>
   stack
@@ -62,15 +81,15 @@ function apply(stack: readonly OpenTag[], token: Token): readonly OpenTag[] {
 }
 
 /**
- * Splits Telegram HTML into parts of at most `limit` characters, each valid on its own: cuts go at
- * a line break when one is in the second half of the part, else at a space, and only as a last
- * resort between two characters; never inside a tag or an entity. Tags open at a cut are closed at
- * the end of the part and reopened at the start of the next. Lengths are counted on the HTML source,
- * which is never shorter than the text Telegram counts.
+ * Splits Telegram HTML into parts of at most `limit` characters (UTF-16 units, as Telegram counts),
+ * each valid on its own: cuts go at a line break when one is in the second half of the part, else at
+ * a space, and only as a last resort between two grapheme clusters; never inside a tag, an entity or
+ * a character. Tags open at a cut are closed at the end of the part and reopened at the start of the
+ * next. Lengths are counted on the HTML source, which is never shorter than the text Telegram counts.
  */
 export function splitHtml(html: string, limit = TELEGRAM_MESSAGE_LIMIT): string[] {
   if (html.length <= limit) return html.trim() === '' ? [] : [html];
-  const tokens = tokenize(html);
+  const tokens = tokenize(html, Math.min(MAX_CLUSTER, Math.max(2, Math.floor(limit / 2))));
   const parts: string[] = [];
   let stack: readonly OpenTag[] = [];
   let part = '';
@@ -89,14 +108,14 @@ export function splitHtml(html: string, limit = TELEGRAM_MESSAGE_LIMIT): string[
       part = openers(stack);
       prefix = part.length;
       i = cut.next;
-      while (i < tokens.length && /^\s$/.test((tokens[i] as Token).text)) i += 1;
+      while (i < tokens.length && isSpace(tokens[i] as Token)) i += 1;
       newline = undefined;
       space = undefined;
       continue;
     }
-    if (token.kind === 'atom' && /^\s$/.test(token.text) && part.length > prefix) {
+    if (isSpace(token) && part.length > prefix) {
       const at: Break = { next: i + 1, length: part.length, stack };
-      if (token.text === '\n') newline = at;
+      if (token.text.includes('\n')) newline = at;
       else space = at;
     }
     part += token.text;

@@ -15,6 +15,7 @@ import {
 import type { BotMetrics } from '../../telemetry/metrics.ts';
 import { redact } from '../../telemetry/redact.ts';
 import { getTracer, markSpanError } from '../../telemetry/tracing.ts';
+import { fitText } from '../../text/cut-text.ts';
 import { type CallState, withCallState } from './call-state.ts';
 
 /** Long polls are not traced: one 30 s root span per poll would drown the real traces. */
@@ -59,7 +60,7 @@ export function apiTracingTransformer(metrics: BotMetrics): Transformer {
             span.setAttributes({
               [ATTR_TELEGRAM_API_OK]: false,
               [ATTR_TELEGRAM_API_ERROR_CODE]: res.error_code,
-              [ATTR_TELEGRAM_API_DESCRIPTION]: redact(res.description).slice(0, 256),
+              [ATTR_TELEGRAM_API_DESCRIPTION]: fitText(redact(res.description), 256),
               ...(res.parameters?.retry_after === undefined
                 ? {}
                 : { [ATTR_TELEGRAM_API_RETRY_AFTER]: res.parameters.retry_after }),

@@ -6,12 +6,14 @@ import {
   ATTR_FILE_SIZE,
   ATTR_HTTP_REQUEST_BODY_SIZE,
   ATTR_KIE_API,
+  ATTR_KIE_CREDITS_CONSUMED,
   ATTR_KIE_FILE_MIME_TYPE,
   ATTR_KIE_MODEL,
   ATTR_KIE_POLL_ATTEMPT,
   ATTR_KIE_SUNO_STATUS,
   ATTR_KIE_TASK_ID,
   ATTR_KIE_TASK_STATE,
+  ATTR_KIE_VEO_SUCCESS_FLAG,
   SPAN_KIE_FILE_UPLOAD,
   SPAN_KIE_TASK_CREATE,
   SPAN_KIE_TASK_POLL,
@@ -24,6 +26,7 @@ import { inKieSpan } from './kie-span.ts';
 import { encodeMultipart } from './multipart-body.ts';
 import { parseSunoTaskInfo } from './parse-suno-task-info.ts';
 import { parseCredits, parseTaskInfo } from './parse-task-info.ts';
+import { parseVeoTaskInfo } from './parse-veo-task-info.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { isRecord, str } from './read-fields.ts';
 import { resolveRetryPolicy } from './retry-policy.ts';
@@ -31,10 +34,14 @@ import { SUNO_PLACEHOLDER_CALLBACK_URL } from './suno-placeholder-callback.ts';
 import type { KieClient, KieClientOptions, KieCreateContext, KiePollContext, KieTaskInfo } from './types.ts';
 import { safeMimeType, uploadFileName } from './upload-file-name.ts';
 import { KIE_USER_AGENT } from './user-agent.ts';
+import { veoRequestBody } from './veo-request-body.ts';
 
 const DEFAULT_UPLOAD_PATH = 'tg-genbot';
 
-/** Creates the KIE client (kie-api.md §1–§4, §6–§7); create one per process and key. */
+/** The APIs that run generation tasks (the upload host runs none). */
+type TaskApi = Exclude<KieApiName, 'file'>;
+
+/** Creates the KIE client (kie-api.md §1–§4, §6–§8); create one per process and key. */
 export function createKieClient(options: KieClientOptions): KieClient {
   if (!options.apiKey) throw new Error('createKieClient: apiKey is required (set KIE_API_KEY)');
   // Scrubbed from every log line and span from now on, whoever prints it.
@@ -59,9 +66,9 @@ export function createKieClient(options: KieClientOptions): KieClient {
   });
   const uploadPath = options.uploadPath ?? DEFAULT_UPLOAD_PATH;
 
-  /** createTask and Suno generate: one kie.task.create span, the create limiter, never resent once sent. */
+  /** createTask, Suno and Veo generate: one kie.task.create span, the create limiter, never resent once sent. */
   const create = (
-    api: 'market' | 'suno',
+    api: TaskApi,
     model: string,
     call: Pick<KieCall, 'endpoint' | 'path' | 'json'>,
     ctx: KieCreateContext,
@@ -81,6 +88,7 @@ export function createKieClient(options: KieClientOptions): KieClient {
         idempotent: false,
         signal: ctx.signal,
         ...(ctx.onQueuePosition && { onQueuePosition: ctx.onQueuePosition }),
+        ...(ctx.onSending && { beforeSend: ctx.onSending }),
         span,
       });
       const taskId = isRecord(data) ? str(data.taskId) : undefined;
@@ -97,9 +105,9 @@ export function createKieClient(options: KieClientOptions): KieClient {
     });
   };
 
-  /** recordInfo and Suno record-info: one kie.task.poll span and one kie.polls count per call. */
+  /** recordInfo, Suno and Veo record-info: one kie.task.poll span and one kie.polls count per call. */
   const poll = (
-    api: 'market' | 'suno',
+    api: TaskApi,
     endpoint: KieEndpoint,
     path: string,
     taskId: string,
@@ -140,7 +148,11 @@ export function createKieClient(options: KieClientOptions): KieClient {
       // Unknown states are reported as-is; the caller keeps polling until its deadline (§9 row 4).
       span.setAttribute(ATTR_KIE_TASK_STATE, info.state);
       if (info.sunoStatus) span.setAttribute(ATTR_KIE_SUNO_STATUS, info.sunoStatus);
+      if (info.veoSuccessFlag !== undefined)
+        span.setAttribute(ATTR_KIE_VEO_SUCCESS_FLAG, info.veoSuccessFlag);
       if (info.model) span.setAttribute(ATTR_KIE_MODEL, info.model);
+      if (info.consumeCredits !== undefined)
+        span.setAttribute(ATTR_KIE_CREDITS_CONSUMED, info.consumeCredits);
       metrics.poll(ctx.model ?? (info.model || 'unknown'), info.state, 'ok');
       return info;
     });
@@ -194,6 +206,22 @@ export function createKieClient(options: KieClientOptions): KieClient {
       const path = `/api/v1/generate/record-info?taskId=${encodeURIComponent(taskId)}`;
       return poll('suno', 'generateRecordInfo', path, taskId, ctx, (data) =>
         parseSunoTaskInfo(data, taskId, ctx.model),
+      );
+    },
+
+    createVideoTask(request, ctx = {}) {
+      return create(
+        'veo',
+        request.model,
+        { endpoint: 'veoGenerate', path: '/api/v1/veo/generate', json: veoRequestBody(request) },
+        ctx,
+      );
+    },
+
+    videoRecordInfo(taskId, ctx = {}) {
+      const path = `/api/v1/veo/record-info?taskId=${encodeURIComponent(taskId)}`;
+      return poll('veo', 'veoRecordInfo', path, taskId, ctx, (data) =>
+        parseVeoTaskInfo(data, taskId, ctx.model),
       );
     },
 

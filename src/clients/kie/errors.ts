@@ -11,6 +11,10 @@ export type KieEndpoint =
   | 'generate'
   /** Suno's GET /api/v1/generate/record-info. */
   | 'generateRecordInfo'
+  /** Veo 3.1's POST /api/v1/veo/generate (kie-api.md §8). */
+  | 'veoGenerate'
+  /** Veo 3.1's GET /api/v1/veo/record-info. */
+  | 'veoRecordInfo'
   /** POST /api/file-stream-upload on the upload host (§1). */
   | 'fileUpload';
 
@@ -23,6 +27,9 @@ export type KieHttpErrorCode = 'kie.network' | 'kie.timeout' | 'kie.bad_response
 const MAX_TEXT = 200;
 
 const clip = (text: string, max = MAX_TEXT): string => redact(text).slice(0, max);
+
+const isClientErrorStatus = (status: number | undefined): boolean =>
+  status !== undefined && status >= 400 && status < 500;
 
 /** KIE answered, with a non-2xx HTTP status or a body `code` other than 200 (kie-api.md §9 row 2). */
 export class KieApiError extends AppError {
@@ -87,10 +94,11 @@ export class KieHttpError extends AppError {
     super(`KIE ${endpoint} ${what}${status}`, {
       code,
       userMessageKey: 'error-unavailable',
-      // A bad answer is final (e.g. Cloudflare blocked our User-Agent); otherwise resend only what is safe.
+      // Resend only what is safe. A garbled 2xx or a proxy's 5xx page passes; a non-JSON 4xx (Cloudflare
+      // blocking our User-Agent, §9 row 14) will not change on a resend, so it is final for this call.
       retryable:
         code === 'kie.bad_response'
-          ? options.idempotent && (options.httpStatus ?? 0) >= 500
+          ? options.idempotent && !isClientErrorStatus(options.httpStatus)
           : !options.sent || options.idempotent,
       details: {
         kie_endpoint: endpoint,
@@ -106,6 +114,18 @@ export class KieHttpError extends AppError {
     this.httpStatus = options.httpStatus;
     this.bodyExcerpt = excerpt;
   }
+}
+
+/**
+ * Whether a failed create may still have made a task at KIE (§2, §9 row 16): the request left and no
+ * answer said no. A timeout or a dropped connection after sending, a 2xx that is not KIE's envelope or
+ * has no task id, a proxy's non-JSON 5xx (the origin may have acted). Not: anything raised before
+ * sending (connect refused, the limiter), KIE's own envelope with a code (it refused), or a non-JSON
+ * 4xx (Cloudflare stopped the request before KIE). Such a create must not be sent again.
+ */
+export function mayHaveCreatedTask(error: unknown): boolean {
+  if (!(error instanceof KieHttpError) || !error.sent) return false;
+  return error.code !== 'kie.bad_response' || !isClientErrorStatus(error.httpStatus);
 }
 
 /** Builds the error for a parsed KIE envelope that is not a success. */

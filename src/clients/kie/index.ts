@@ -1,4 +1,4 @@
-/** KIE generation API client (kie-api.md): Market createTask/recordInfo, Suno, file upload, credits, callbacks. */
+/** KIE generation API client (kie-api.md): Market createTask/recordInfo, Suno, Veo, file upload, credits, callbacks. */
 export { createKieClient } from './client.ts';
 export {
   KieApiError,
@@ -7,9 +7,11 @@ export {
   KieHttpError,
   type KieHttpErrorCode,
   KieTaskFailedError,
+  mayHaveCreatedTask,
   toKieApiError,
   toKieHttpError,
 } from './errors.ts';
+export { meansTaskGone } from './kie-codes.ts';
 export { type KieCallbackInfo, parseKieCallback } from './parse-kie-callback.ts';
 export { RateLimiter, type RateLimiterOptions, type ReleaseSlot } from './rate-limiter.ts';
 export { SUNO_PLACEHOLDER_CALLBACK_URL } from './suno-placeholder-callback.ts';

@@ -12,10 +12,10 @@ import {
   METRIC_KIE_QUEUE_WAIT,
 } from '../../telemetry/attributes.ts';
 
-/** Which KIE call: `create` (Market or Suno), `poll`, `credit` or `upload`. */
+/** Which KIE call: `create` (Market, Suno or Veo), `poll`, `credit` or `upload`. */
 export type KieOperation = 'create' | 'poll' | 'credit' | 'upload';
-/** Which KIE API: Market jobs, Suno's own endpoints, or the upload host. */
-export type KieApiName = 'market' | 'suno' | 'file';
+/** Which KIE API: Market jobs, Suno's or Veo's own endpoints, or the upload host. */
+export type KieApiName = 'market' | 'suno' | 'veo' | 'file';
 
 /** The client's instruments, each record call guarded: telemetry never fails a generation. */
 export interface KieClientMetrics {
@@ -57,7 +57,7 @@ function createInstruments(): KieClientMetrics {
   });
   const polls = meter.createCounter(METRIC_KIE_POLLS, {
     unit: '{poll}',
-    description: 'KIE task status polls (recordInfo, Suno record-info)',
+    description: 'KIE task status polls (recordInfo, Suno and Veo record-info)',
   });
   const apiErrors = meter.createCounter(METRIC_KIE_API_ERRORS, {
     unit: '{error}',

@@ -29,3 +29,12 @@ export function kieRetryKind(kieCode: number): KieRetryKind {
 export function isUnavailableKieCode(kieCode: number): boolean {
   return kieCode === 402 || kieCode === 455 || kieCode >= 500;
 }
+
+/**
+ * recordInfo codes that say the task itself is gone or failed (§2: 404 not found, 422 the original
+ * request was invalid, 501 generation failed). Every other poll failure says nothing about the task,
+ * which goes on running at KIE, so a poll that gets one tries again until the generation's deadline.
+ */
+export function meansTaskGone(kieCode: number): boolean {
+  return kieCode === 404 || kieCode === 422 || kieCode === 501;
+}

@@ -25,6 +25,11 @@ export interface KieCall {
   readonly idempotent: boolean;
   readonly signal: AbortSignal | undefined;
   readonly onQueuePosition?: (position: number) => void;
+  /**
+   * Awaited before each attempt leaves, after the limiter admitted it: the last moment the caller can
+   * record that the request may now reach KIE. A rejection ends the call unsent, with that error.
+   */
+  readonly beforeSend?: () => Promise<void>;
   /** Gets the total limiter wait and one `retry` event per resend. */
   readonly span?: Span;
 }
@@ -144,6 +149,15 @@ export function createKieHttp(options: KieHttpOptions): KieHttp {
         waitedMs += waited;
         metrics.queueWait(call.operation, waited);
         call.span?.setAttribute(ATTR_KIE_QUEUE_WAIT_MS, waitedMs);
+      }
+      if (call.beforeSend) {
+        try {
+          await call.beforeSend();
+        } catch (error) {
+          // The caller's own failure: nothing was sent, and it is not a KIE error to count or retry.
+          release?.();
+          throw error;
+        }
       }
       try {
         return await attemptOnce(call);

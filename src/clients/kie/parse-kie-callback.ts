@@ -1,10 +1,11 @@
-import { parseTaskInfo } from './parse-task-info.ts';
+import { creditsOf, parseTaskInfo } from './parse-task-info.ts';
+import { veoResultUrls } from './parse-veo-task-info.ts';
 import { compact, isRecord, str } from './read-fields.ts';
 import type { KieTaskState } from './types.ts';
 
 /** What a callback says about a task, in the vocabulary of KieTaskInfo. */
 export interface KieCallbackInfo {
-  readonly api: 'market' | 'suno';
+  readonly api: 'market' | 'suno' | 'veo';
   readonly taskId: string;
   /** `success`, `fail`, or a running state (Suno `text` / `first` are `generating`). */
   readonly state: KieTaskState | (string & {});
@@ -14,6 +15,8 @@ export interface KieCallbackInfo {
   readonly failMsg?: string;
   /** Suno's stage: `text`, `first`, `complete` or `error`. */
   readonly callbackType?: string;
+  /** What KIE says it charged (`consumeCredits` / `creditsConsumed`, §5, §11); optional. */
+  readonly consumeCredits?: number;
   /**
    * `taskId:state`: equal for every re-send and duplicate of the same outcome (§9 row 11), so it can key
    * an idempotent insert. Suno's `text` and `first` stages share the `generating` key: neither is final.
@@ -56,6 +59,7 @@ function parseSuno(code: unknown, msg: string | undefined, data: Record<string, 
     resultUrls: state === 'success' ? audio : undefined,
     failCode: failed ? (str(code) ?? 'unknown') : undefined,
     failMsg: failed ? (msg ?? '') : undefined,
+    consumeCredits: creditsOf(data),
   };
 }
 
@@ -71,11 +75,34 @@ function parseMarket(code: unknown, msg: string | undefined, data: Record<string
     resultUrls: info.state === 'success' ? info.resultUrls : undefined,
     failCode: failed ? (info.failCode ?? str(code) ?? 'unknown') : undefined,
     failMsg: failed ? (info.failMsg ?? msg ?? '') : undefined,
+    consumeCredits: info.consumeCredits,
   };
 }
 
 /**
- * Parses a Market or Suno callback body (a parsed object, or the raw text / bytes). Returns undefined
+ * Veo: `data: {taskId, promptJson, info: {resultUrls, originUrls, resolution}, fallbackFlag}`; a failure
+ * carries code 400 / 422 / 500 / 501 and no `info` (kie-api.md §8). Sent only when the task ended.
+ */
+function parseVeo(code: unknown, msg: string | undefined, data: Record<string, unknown>) {
+  const failed = code !== 200;
+  const info = isRecord(data.info) ? data.info : undefined;
+  return {
+    api: 'veo' as const,
+    taskId: str(data.taskId) as string,
+    state: failed ? 'fail' : 'success',
+    resultUrls: failed ? undefined : (veoResultUrls(info?.resultUrls) ?? []),
+    failCode: failed ? (str(code) ?? 'unknown') : undefined,
+    failMsg: failed ? (msg ?? '') : undefined,
+    consumeCredits: creditsOf(data),
+  };
+}
+
+// Veo's callback has no `state` (Market's always has one) but `info`, `fallbackFlag` or `promptJson`.
+const isVeo = (data: Record<string, unknown>): boolean =>
+  data.state === undefined && ('info' in data || 'fallbackFlag' in data || 'promptJson' in data);
+
+/**
+ * Parses a Market, Suno or Veo callback body (a parsed object, or the raw text / bytes). Returns undefined
  * when it is neither. Pure: parsing the same body twice gives equal results, and re-sent bodies give
  * the same `dedupeKey`.
  */
@@ -88,7 +115,9 @@ export function parseKieCallback(body: unknown): KieCallbackInfo | undefined {
     str(data.task_id) !== undefined
       ? parseSuno(json.code, msg, data)
       : str(data.taskId) !== undefined
-        ? parseMarket(json.code, msg, data)
+        ? isVeo(data)
+          ? parseVeo(json.code, msg, data)
+          : parseMarket(json.code, msg, data)
         : undefined;
   if (!parsed) return undefined;
   const done = parsed.state === 'success' || parsed.state === 'fail';

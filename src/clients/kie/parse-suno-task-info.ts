@@ -1,3 +1,4 @@
+import { creditsOf } from './parse-task-info.ts';
 import { compact, isRecord, num, parseJsonString, str } from './read-fields.ts';
 import { sunoTaskState } from './suno-status.ts';
 import type { KieSunoTrack, KieTaskInfo } from './types.ts';
@@ -48,6 +49,7 @@ export function parseSunoTaskInfo(
     failCode: failed ? (str(data.errorCode) ?? status) : undefined,
     failMsg: failed ? (str(data.errorMessage) ?? status) : undefined,
     param,
+    consumeCredits: creditsOf(data),
     createTime: num(data.createTime),
     updateTime: num(data.updateTime),
     sunoStatus: status,

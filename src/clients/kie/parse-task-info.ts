@@ -4,6 +4,11 @@ import type { KieTaskInfo } from './types.ts';
 // Spellings some clients accept although the docs do not list them (kie-api.md §2, §9 row 4).
 const STATE_ALIASES: Readonly<Record<string, string>> = { completed: 'success', failed: 'fail' };
 
+/** What KIE says it charged: `consumeCredits` (§2, §5) or `creditsConsumed` (§11); both optional (§9 row 5). */
+export function creditsOf(data: Record<string, unknown>): number | undefined {
+  return num(data.consumeCredits) ?? num(data.creditsConsumed);
+}
+
 /** Parses recordInfo `data`; `param` and `resultJson` are JSON strings (§2). */
 export function parseTaskInfo(data: Record<string, unknown>, taskId: string): KieTaskInfo {
   const rawState = str(data.state) ?? 'unknown';
@@ -22,7 +27,7 @@ export function parseTaskInfo(data: Record<string, unknown>, taskId: string): Ki
     failMsg: str(data.failMsg),
     param: parseJsonString(data.param),
     costTime: num(data.costTime),
-    consumeCredits: num(data.consumeCredits),
+    consumeCredits: creditsOf(data),
     remainedCredits: num(data.remainedCredits),
     createTime: num(data.createTime),
     updateTime: num(data.updateTime),

@@ -52,6 +52,12 @@ export interface KieCreateContext {
   readonly signal?: AbortSignal;
   /** Called with the 1-based position while waiting for the rate limiter ("you are #3 in line"). */
   readonly onQueuePosition?: (position: number) => void;
+  /**
+   * Awaited right before the request leaves (after the limiter, once per attempt): KIE has no
+   * idempotency key, so from here on a failure may leave a task behind (§9 row 16) and the caller
+   * records that first. A rejection ends the call unsent, with that error.
+   */
+  readonly onSending?: () => Promise<void>;
 }
 
 /**
@@ -63,6 +69,19 @@ export interface KieMusicTaskRequest {
   readonly model: string;
   readonly input: Readonly<Record<string, unknown>>;
   /** Suno requires one; without it the client sends SUNO_PLACEHOLDER_CALLBACK_URL and the caller polls. */
+  readonly callBackUrl?: string;
+}
+
+/**
+ * A Veo 3.1 generate request (kie-api.md §8). `input` carries `prompt` and the options under Veo's own
+ * camelCase body keys (`aspectRatio`, `resolution`, `duration`); the client sends the user's photo
+ * (`image_urls`, as the bot stores it) as `imageUrls`, a string `duration` as the integer Veo wants, and
+ * picks `generationType` from whether there is a photo.
+ */
+export interface KieVideoTaskRequest {
+  /** Veo model: veo3 (Quality), veo3_fast, veo3_lite. */
+  readonly model: string;
+  readonly input: Readonly<Record<string, unknown>>;
   readonly callBackUrl?: string;
 }
 
@@ -100,6 +119,7 @@ export interface KieTaskInfo {
   readonly param?: unknown;
   /** Raw, unit uncertain (seconds?, §9 row 9). */
   readonly costTime?: number;
+  /** What KIE charged for the task, in KIE credits: `consumeCredits`, or `creditsConsumed` (§5, §11). */
   readonly consumeCredits?: number;
   readonly remainedCredits?: number;
   readonly createTime?: number;
@@ -109,6 +129,8 @@ export interface KieTaskInfo {
   readonly sunoStatus?: string;
   /** Suno only: the tracks as record-info lists them (two per task, audio URLs set once ready). */
   readonly tracks?: readonly KieSunoTrack[];
+  /** Veo only: the raw record-info `successFlag` behind `state` (0 running, 1 success, 2 / 3 failed). */
+  readonly veoSuccessFlag?: number;
 }
 
 /** One Suno track (`response.sunoData[]`, §7); empty strings dropped. */
@@ -123,7 +145,7 @@ export interface KieSunoTrack {
   readonly duration?: number;
 }
 
-/** The KIE client: Market jobs, Suno music, file upload and credits. */
+/** The KIE client: Market jobs, Suno music, Veo video, file upload and credits. */
 export interface KieClient {
   createTask(request: KieCreateTaskRequest, ctx?: KieCreateContext): Promise<{ taskId: string }>;
   recordInfo(taskId: string, ctx?: KiePollContext): Promise<KieTaskInfo>;
@@ -131,6 +153,10 @@ export interface KieClient {
   createMusicTask(request: KieMusicTaskRequest, ctx?: KieCreateContext): Promise<{ taskId: string }>;
   /** Suno GET /api/v1/generate/record-info, normalised to the Market shape (see parse-suno-task-info.ts). */
   musicRecordInfo(taskId: string, ctx?: KiePollContext): Promise<KieTaskInfo>;
+  /** Veo 3.1 POST /api/v1/veo/generate; shares the create limiter (§4). */
+  createVideoTask(request: KieVideoTaskRequest, ctx?: KieCreateContext): Promise<{ taskId: string }>;
+  /** Veo 3.1 GET /api/v1/veo/record-info, normalised to the Market shape (see parse-veo-task-info.ts). */
+  videoRecordInfo(taskId: string, ctx?: KiePollContext): Promise<KieTaskInfo>;
   /**
    * Uploads a user file to KIE's upload host and returns its public URL for `image_urls` (§1), so KIE
    * never sees a Telegram file URL (it contains the bot token). KIE keeps it 24 h to 3 days (§9 row 8).

@@ -13,6 +13,7 @@ import {
   ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
   ATTR_GEN_AI_RESPONSE_ID,
   ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_USAGE_COST,
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_LLM_ABORT_REASON,
@@ -142,7 +143,8 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
               ...(completion.finishReason && {
                 [ATTR_GEN_AI_RESPONSE_FINISH_REASONS]: [completion.finishReason],
               }),
-              ...(cost !== undefined && { [ATTR_LLM_COST]: cost }),
+              // gen_ai.usage.cost: the key LLM observability tools read; llm.cost stays for our dashboards.
+              ...(cost !== undefined && { [ATTR_LLM_COST]: cost, [ATTR_GEN_AI_USAGE_COST]: cost }),
               ...(completion.upstreamProvider && {
                 [ATTR_LLM_UPSTREAM_PROVIDER]: completion.upstreamProvider,
               }),

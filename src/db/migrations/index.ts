@@ -8,6 +8,8 @@ import * as extendGenerations from './2026_11_24_10_00_00_extend_generations.ts'
 import * as createGenerationDrafts from './2026_11_24_10_10_00_create_generation_drafts.ts';
 import * as createProtocolJobs from './2026_11_25_09_00_00_create_protocol_jobs.ts';
 import * as addFailureNotices from './2026_11_26_09_00_00_add_failure_notices.ts';
+import * as reconcileUnknownCreates from './2026_12_03_10_00_00_reconcile_unknown_creates.ts';
+import * as createUpdateInbox from './2026_12_03_12_00_00_create_update_inbox.ts';
 
 /**
  * Every migration, keyed by its timestamped name. Listed statically rather than read from disk so the
@@ -23,4 +25,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_24_10_10_00_create_generation_drafts': createGenerationDrafts,
   '2026_11_25_09_00_00_create_protocol_jobs': createProtocolJobs,
   '2026_11_26_09_00_00_add_failure_notices': addFailureNotices,
+  '2026_12_03_10_00_00_reconcile_unknown_creates': reconcileUnknownCreates,
+  '2026_12_03_12_00_00_create_update_inbox': createUpdateInbox,
 };

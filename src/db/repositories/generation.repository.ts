@@ -9,8 +9,8 @@ import type {
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** The states a worker still has to drive: create, poll, deliver. */
-const ACTIVE: GenerationStatus[] = ['pending', 'running', 'succeeded'];
+/** The states a worker still has to drive: create (or settle an unknown create), poll, deliver. */
+const ACTIVE: GenerationStatus[] = ['pending', 'creating', 'unknown', 'running', 'succeeded'];
 
 /** Inserts a generation and returns it. */
 export async function insertGeneration(db: Db, row: NewGenerationRow): Promise<GenerationRow> {
@@ -25,6 +25,11 @@ export async function findGenerationById(db: Db, id: string): Promise<Generation
 /** The generation paid for by a ledger charge (charge_entry_id is unique). */
 export async function findGenerationByCharge(db: Db, chargeId: number): Promise<GenerationRow | undefined> {
   return db.selectFrom('generations').selectAll().where('charge_entry_id', '=', chargeId).executeTakeFirst();
+}
+
+/** The generation that holds a KIE task id (unique), if any. */
+export async function findGenerationByTask(db: Db, kieTaskId: string): Promise<GenerationRow | undefined> {
+  return db.selectFrom('generations').selectAll().where('kie_task_id', '=', kieTaskId).executeTakeFirst();
 }
 
 /** Locks one generation until the transaction ends. */
@@ -161,6 +166,52 @@ export async function wakeGenerationByTask(db: Db, kieTaskId: string): Promise<b
     .where('status', '=', 'running')
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
+}
+
+/**
+ * Gives a generation whose create outcome is unknown (or still in flight) the task KIE says it made:
+ * it becomes running with that task id, due now. Undefined when the row is in neither status or already
+ * has a task (adopted before, or the create answered). Throws on a task id another row holds (unique).
+ */
+export async function adoptGenerationTask(
+  db: Db,
+  id: string,
+  kieTaskId: string,
+  now: Date,
+): Promise<GenerationRow | undefined> {
+  return db
+    .updateTable('generations')
+    .set({
+      status: 'running',
+      kie_task_id: kieTaskId,
+      poll_attempts: 0,
+      next_run_at: now,
+      locked_until: null,
+      locked_by: null,
+      updated_at: now,
+    })
+    .where('id', '=', id)
+    .where('status', 'in', ['creating', 'unknown'])
+    .where('kie_task_id', 'is', null)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/**
+ * Stores what KIE reported it charged for a generation's task, once: undefined when it was stored
+ * before (by the poll or the callback that came first) or no generation has the task.
+ */
+export async function recordKieCredits(
+  db: Db,
+  where: { readonly id: string } | { readonly kieTaskId: string },
+  credits: number,
+): Promise<GenerationRow | undefined> {
+  let query = db
+    .updateTable('generations')
+    .set({ kie_credits_consumed: credits })
+    .where('kie_credits_consumed', 'is', null);
+  query = 'id' in where ? query.where('id', '=', where.id) : query.where('kie_task_id', '=', where.kieTaskId);
+  return query.returningAll().executeTakeFirst();
 }
 
 /** Frees the leases a worker id holds (its previous process died holding them); returns how many. */

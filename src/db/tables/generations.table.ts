@@ -1,8 +1,14 @@
 import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
 
-/** Lifecycle of a generation; `delivered` and the refunded states are terminal for the money. */
+/**
+ * Lifecycle of a generation; `delivered` and the refunded states are terminal for the money.
+ * `creating`: the create request is about to leave or in flight. `unknown`: it left and no answer told
+ * whether KIE made the task (kie-api.md §9 row 16); a callback may still name it.
+ */
 export type GenerationStatus =
   | 'pending'
+  | 'creating'
+  | 'unknown'
   | 'running'
   | 'succeeded'
   | 'failed'
@@ -11,8 +17,8 @@ export type GenerationStatus =
   | 'refunded'
   | 'cancelled';
 
-/** Which KIE API runs the task: Market jobs or Suno's own endpoints. */
-export type GenerationApi = 'market' | 'suno';
+/** Which KIE API runs the task: Market jobs, or Suno's or Veo's own endpoints (free text, no CHECK). */
+export type GenerationApi = 'market' | 'suno' | 'veo';
 
 /** How the result was sent to Telegram. */
 export type ResultKind = 'photo' | 'video' | 'audio' | 'document';
@@ -62,6 +68,8 @@ export interface GenerationsTable {
   /** The user is still owed the message saying how it ended (set with the refund, cleared once sent). */
   notice_pending: ColumnType<boolean, boolean | undefined, boolean>;
   notice_attempts: ColumnType<number, number | undefined, number>;
+  /** What KIE reported it charged for the task (KIE credits), set once when the task ended. */
+  kie_credits_consumed: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: ColumnType<Date, Date | string | undefined, never>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }

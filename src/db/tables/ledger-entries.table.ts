@@ -16,7 +16,7 @@ export interface LedgerEntriesTable {
   idempotency_key: ColumnType<string, string, never>;
   /** An outside id, e.g. a generation id or a payment charge id. */
   reference: ColumnType<string | null, string | null | undefined, never>;
-  /** Why an admin adjusted the balance. */
+  /** Why an admin adjusted the balance, or why the bot posted an entry off its usual path (a reconciled payment). */
   reason: ColumnType<string | null, string | null | undefined, never>;
   /** The admin who made an adjustment. */
   admin_id: ColumnType<number | null, number | null | undefined, never>;

@@ -14,6 +14,8 @@ const ROUTES: Readonly<Record<string, KieEndpoint>> = {
   'GET /api/v1/jobs/recordInfo': 'recordInfo',
   'POST /api/v1/generate': 'generate',
   'GET /api/v1/generate/record-info': 'generateRecordInfo',
+  'POST /api/v1/veo/generate': 'veoGenerate',
+  'GET /api/v1/veo/record-info': 'veoRecordInfo',
   'GET /api/v1/chat/credit': 'credit',
   'POST /api/file-stream-upload': 'fileStreamUpload',
 };
@@ -95,7 +97,9 @@ export function createApiHandler(ctx: FakeContext, deps: ApiHandlerDeps) {
     const token = /^bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
     if (token !== deps.apiKey) return reply(res, rec, endpoint, 401);
     const fault = deps.faults.take(endpoint);
-    if (fault) return reply(res, rec, endpoint, fault.code, fault.msg, undefined, fault.httpStatus);
+    if (fault?.kind === 'code') {
+      return reply(res, rec, endpoint, fault.code, fault.msg, undefined, fault.httpStatus);
+    }
     if (deps.limiterFor(endpoint)?.tryAcquire() === false) return reply(res, rec, endpoint, 429);
     const handler = deps.handlers[endpoint];
     const body = raw === undefined ? BAD_BODY : await decodeBody(req, raw, handler.body);
@@ -103,15 +107,30 @@ export function createApiHandler(ctx: FakeContext, deps: ApiHandlerDeps) {
       const what = handler.body === 'multipart' ? 'multipart/form-data' : 'valid JSON';
       return reply(res, rec, endpoint, 400, `request body is not ${what}`);
     }
+    let answer: { code: number; msg?: string | undefined; data?: unknown; delayMs?: number | undefined };
     try {
       const { data, msg, delayMs } = await handler.handle(url, body);
-      if (delayMs) await ctx.timers.sleep(delayMs);
-      if (!res.destroyed) reply(res, rec, endpoint, 200, msg ?? 'success', data);
+      answer = { code: 200, msg: msg ?? 'success', data, delayMs };
     } catch (err) {
       if (!(err instanceof KieReject)) throw err;
-      reply(res, rec, endpoint, err.code, err.message);
+      answer = { code: err.code, msg: err.message };
     }
+    // A transport fault acts after the handler: the work is done, only the answer goes wrong.
+    const late = (answer.delayMs ?? 0) + (fault?.kind === 'slow' ? fault.delayMs : 0);
+    if (late) await ctx.timers.sleep(late);
+    if (res.destroyed) return;
+    if (fault?.kind === 'not-json') return replyNotJson(res, rec, fault.httpStatus ?? 200, fault.body);
+    if (fault?.kind === 'bad-data') return reply(res, rec, endpoint, 200, 'success', fault.data ?? null);
+    reply(res, rec, endpoint, answer.code, answer.msg, answer.data);
   };
+}
+
+/** A body that is not KIE's JSON envelope: a proxy's error page, or a 2xx garbled on the way. */
+function replyNotJson(res: ServerResponse, rec: KieRequestRecord, status: number, body?: string): void {
+  rec.status = status;
+  const page =
+    body ?? `<html><head><title>${status}</title></head><body>upstream answered ${status}</body></html>`;
+  res.writeHead(status, { 'Content-Type': 'text/html; charset=UTF-8' }).end(page);
 }
 
 /** Answers an unexpected handler failure like KIE's "server exception" (or drops a half-sent reply). */

@@ -16,6 +16,7 @@ import { TimerSet } from './timer-set.ts';
 import type { KieEndpoint, KieFake, KieFakeOptions, KieRequestRecord } from './types.ts';
 import { uploadHandler } from './upload-handler.ts';
 import { UploadStore, uploadUrlPath } from './upload-store.ts';
+import { veoHandlers } from './veo-handlers.ts';
 
 const CALLBACK_RETRY_DELAY_MS = 1000;
 const SUNO_POLLS_PER_TASK_PER_S = 3;
@@ -41,7 +42,11 @@ export function createKieFake(options: KieFakeOptions = {}): KieFake {
   };
   const emitter = new EventEmitter();
   const ctx: FakeContext = {
-    wire: { transport: options.transport ?? 'body-code', messageKey: options.messageKey ?? 'msg' },
+    wire: {
+      transport: options.transport ?? 'body-code',
+      messageKey: options.messageKey ?? 'msg',
+      creditsKey: options.creditsKey ?? 'consumeCredits',
+    },
     emitter,
     timers: new TimerSet(),
     store: new TaskStore(options.credits ?? 10_000, timeScale),
@@ -67,13 +72,16 @@ export function createKieFake(options: KieFakeOptions = {}): KieFake {
     handlers: {
       ...marketHandlers(ctx),
       ...sunoHandlers(ctx, sunoPollLimiter),
+      ...veoHandlers(ctx),
       credit: { body: 'json', handle: () => ({ data: ctx.store.credits() }) },
       fileStreamUpload: uploadHandler(ctx),
     },
+    // Every new generation counts against the one createTask window (§4); Veo's record-info against
+    // the recordInfo one, as KIE names no other limit for it.
     limiterFor: (endpoint: KieEndpoint) =>
-      endpoint === 'createTask' || endpoint === 'generate'
+      endpoint === 'createTask' || endpoint === 'generate' || endpoint === 'veoGenerate'
         ? createLimiter
-        : endpoint === 'recordInfo'
+        : endpoint === 'recordInfo' || endpoint === 'veoRecordInfo'
           ? pollLimiter
           : undefined,
   });
@@ -124,7 +132,16 @@ export function createKieFake(options: KieFakeOptions = {}): KieFake {
       ctx.behaviours.set(model, behaviour);
     },
     failNext(endpoint, code, opts = {}) {
-      faults.push(endpoint, { code, httpStatus: opts.httpStatus, msg: opts.msg }, opts.times ?? 1);
+      const fault = {
+        kind: 'code' as const,
+        code,
+        ...(opts.httpStatus !== undefined && { httpStatus: opts.httpStatus }),
+        ...(opts.msg !== undefined && { msg: opts.msg }),
+      };
+      faults.push(endpoint, fault, opts.times ?? 1);
+    },
+    faultNext(endpoint, fault, opts = {}) {
+      faults.push(endpoint, fault, opts.times ?? 1);
     },
     tasks() {
       const now = Date.now();

@@ -1,20 +1,18 @@
-import type { KieEndpoint } from './types.ts';
+import type { KieEndpoint, KieFault } from './types.ts';
 
-/** A body code to answer instead of the real handler. */
-export interface InjectedFault {
-  code: number;
-  httpStatus?: number;
-  msg?: string;
-}
+/** A body code to answer instead of the real handler, or a transport fault (`KieFault`). */
+export type InjectedFault =
+  | { readonly kind: 'code'; readonly code: number; readonly httpStatus?: number; readonly msg?: string }
+  | KieFault;
 
 /** FIFO of injected faults per endpoint; each entry repeats `times` times. */
 export class FaultQueue {
-  readonly #queues = new Map<KieEndpoint, Array<InjectedFault & { remaining: number }>>();
+  readonly #queues = new Map<KieEndpoint, Array<{ fault: InjectedFault; remaining: number }>>();
 
   /** Appends a fault; `times` consecutive calls will get it. */
   push(endpoint: KieEndpoint, fault: InjectedFault, times = 1): void {
     const queue = this.#queues.get(endpoint) ?? [];
-    queue.push({ ...fault, remaining: times });
+    queue.push({ fault, remaining: times });
     this.#queues.set(endpoint, queue);
   }
 
@@ -25,6 +23,6 @@ export class FaultQueue {
     if (!queue || !head) return undefined;
     head.remaining -= 1;
     if (head.remaining <= 0) queue.shift();
-    return { code: head.code, httpStatus: head.httpStatus, msg: head.msg };
+    return head.fault;
   }
 }

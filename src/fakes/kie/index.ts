@@ -1,18 +1,21 @@
 /**
- * Fake KIE API (kie-api.md): Market jobs (createTask/recordInfo), Suno (generate/record-info), credits,
- * file upload (the upload host's file-stream-upload), result and uploaded files under /files and signed callbacks. Behaviour per model via `script`, faults via `failNext`.
+ * Fake KIE API (kie-api.md): Market jobs (createTask/recordInfo), Suno (generate/record-info), Veo 3.1
+ * (veo/generate, veo/record-info), credits,
+ * file upload (the upload host's file-stream-upload), result and uploaded files under /files and signed callbacks. Behaviour per model via `script`, faults via `failNext` (body codes) and `faultNext` (garbled or late answers).
  */
 export { createKieFake } from './create-kie-fake.ts';
 export { signKieCallback } from './sign-kie-callback.ts';
 export type {
   CallbackMode,
   FakeTask,
+  FakeTaskApi,
   FakeUpload,
   KieCallbackEvent,
   KieEndpoint,
   KieFake,
   KieFakeEvents,
   KieFakeOptions,
+  KieFault,
   KieRequestRecord,
   KieTaskEvent,
   KieTaskState,

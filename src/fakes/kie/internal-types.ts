@@ -5,13 +5,13 @@ import type { KieWire } from './kie-transport.ts';
 import type { TaskStore } from './task-store.ts';
 import type { TaskTimeline } from './task-timeline.ts';
 import type { TimerSet } from './timer-set.ts';
-import type { ResultKind, TaskBehaviour } from './types.ts';
+import type { FakeTaskApi, ResultKind, TaskBehaviour } from './types.ts';
 import type { UploadStore } from './upload-store.ts';
 
 /** Mutable server-side record of one task; never handed out as is. */
 export interface TaskRecord {
   readonly id: string;
-  readonly api: 'market' | 'suno';
+  readonly api: FakeTaskApi;
   readonly model: string;
   readonly input: Record<string, unknown>;
   readonly request: Record<string, unknown>;

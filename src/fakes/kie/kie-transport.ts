@@ -19,6 +19,8 @@ export const DEFAULT_MESSAGES: Readonly<Record<number, string>> = {
 export interface KieWire {
   readonly transport: 'body-code' | 'mirror';
   readonly messageKey: 'msg' | 'message';
+  /** The key a finished task's cost goes under (§5 `consumeCredits`, §11 `creditsConsumed`). */
+  readonly creditsKey: 'consumeCredits' | 'creditsConsumed';
 }
 
 /** The HTTP status KIE would send with body `code`. */

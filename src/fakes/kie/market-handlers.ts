@@ -2,6 +2,7 @@ import { isRecord } from '../shared/read-json-body.ts';
 import type { EndpointHandler } from './endpoint-handler.ts';
 import type { FakeContext } from './internal-types.ts';
 import { KieReject } from './kie-reject.ts';
+import { checkMarketInput } from './market-model-specs.ts';
 import { marketRecordData } from './market-payloads.ts';
 import { checkMarketModel } from './model-catalog.ts';
 import { checkCallBackUrl, requireString } from './request-checks.ts';
@@ -22,6 +23,8 @@ export function marketHandlers(ctx: FakeContext): {
         checkCallBackUrl(body.callBackUrl);
         if (!isRecord(body.input)) throw new KieReject(422, 'input is required and must be an object');
         requireString(body.input.prompt, 'input.prompt');
+        const inputError = checkMarketInput(body.model as string, body.input);
+        if (inputError) throw new KieReject(422, inputError);
         const task = startTask(ctx, 'market', body, body.model as string);
         return { data: { taskId: task.id }, delayMs: task.behaviour.slowCreateMs };
       },
@@ -32,7 +35,7 @@ export function marketHandlers(ctx: FakeContext): {
         const task = ctx.store.get(requireString(url.searchParams.get('taskId'), 'taskId'));
         if (task?.api !== 'market') throw new KieReject(404, 'Task not found');
         task.polls += 1;
-        return { data: marketRecordData(task, ctx.publicBase(), Date.now()) };
+        return { data: marketRecordData(task, ctx.publicBase(), Date.now(), ctx.wire.creditsKey) };
       },
     },
   };

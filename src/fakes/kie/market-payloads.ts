@@ -7,11 +7,21 @@ export function marketResultUrls(task: TaskRecord, base: string): string[] {
   return [`${base}/files/${task.id}/0.${RESULT_FILES[task.resultKind].ext}`];
 }
 
-/** recordInfo `data` at `now`, exactly the fields of the §2 table (`param`, `resultJson` are JSON strings). */
-export function marketRecordData(task: TaskRecord, base: string, now: number): Record<string, unknown> {
+/**
+ * recordInfo `data` at `now`: the fields of the §2 table (`param`, `resultJson` are JSON strings), and
+ * once the task ended what it cost (§2's extra `consumeCredits`, or §11's `creditsConsumed`): its price
+ * on success, 0 on failure (§5).
+ */
+export function marketRecordData(
+  task: TaskRecord,
+  base: string,
+  now: number,
+  creditsKey: 'consumeCredits' | 'creditsConsumed' = 'consumeCredits',
+): Record<string, unknown> {
   const state = stateAt(task.timeline, task.behaviour.outcome, now);
   const done = state === 'success' || state === 'fail';
   return {
+    ...(done && { [creditsKey]: state === 'success' ? task.price : 0 }),
     taskId: task.id,
     model: task.model,
     state,
@@ -31,16 +41,16 @@ export function marketCallbackBody(
   base: string,
   remainedCredits: number,
   messageKey: 'msg' | 'message',
+  creditsKey: 'consumeCredits' | 'creditsConsumed' = 'consumeCredits',
 ): Record<string, unknown> {
   const doneAt = task.timeline.doneAt ?? Date.now();
-  const data = marketRecordData(task, base, doneAt);
+  const data = marketRecordData(task, base, doneAt, creditsKey);
   const success = data.state === 'success';
   return {
     code: success ? 200 : 501,
     [messageKey]: success ? 'Playground task completed successfully.' : 'Playground task failed.',
     data: {
       ...data,
-      consumeCredits: success ? task.price : 0,
       remainedCredits,
       // Seconds, as the §5 example suggests (§9 row 9).
       costTime: Math.round((doneAt - task.timeline.createdAt) / 1000),

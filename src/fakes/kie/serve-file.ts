@@ -4,15 +4,22 @@ import { RESULT_FILES, type ResultFile, resultFileByExt } from './result-files.t
 import { sunoFilesPublished, sunoStatusAt } from './suno-payloads.ts';
 import { stateAt } from './task-timeline.ts';
 import type { KieRequestRecord } from './types.ts';
+import { veoResultFiles } from './veo-payloads.ts';
 
 const UPLOADS = '/files/uploads/';
 const RESULT = /^\/files\/([^/]+)\/(\d+)\.([a-z0-9]+)$/;
+
+/** How many files a task publishes: Suno's two tracks, Veo's video and its original, one otherwise. */
+function fileCount(task: TaskRecord): number {
+  if (task.api === 'suno') return 2;
+  return task.api === 'veo' ? 1 + veoResultFiles(task, '').originUrls.length : 1;
+}
 
 /** The result file at `path` if the task has published it and it has not expired. */
 function resultFile(ctx: FakeContext, path: string, now: number): ResultFile | undefined {
   const match = RESULT.exec(path);
   const task: TaskRecord | undefined = match ? ctx.store.get(match[1] ?? '') : undefined;
-  if (!match || !task || Number(match[2]) >= (task.api === 'suno' ? 2 : 1)) return undefined;
+  if (!match || !task || Number(match[2]) >= fileCount(task)) return undefined;
   const file = resultFileByExt(match[3] ?? '');
   const published =
     task.api === 'suno'

@@ -2,7 +2,8 @@ import type { FakeContext, TaskRecord } from './internal-types.ts';
 import { marketCallbackBody } from './market-payloads.ts';
 import { type SunoCallbackType, sunoCallbackBody, sunoStatusAt } from './suno-payloads.ts';
 import { stateAt } from './task-timeline.ts';
-import type { KieTaskState } from './types.ts';
+import type { FakeTaskApi, KieTaskState } from './types.ts';
+import { veoCallbackBody } from './veo-payloads.ts';
 
 function emitTask(ctx: FakeContext, task: TaskRecord, state: KieTaskState): void {
   const sunoStatus = task.api === 'suno' ? sunoStatusAt(task, Date.now()) : undefined;
@@ -11,7 +12,7 @@ function emitTask(ctx: FakeContext, task: TaskRecord, state: KieTaskState): void
 
 function sendSunoCallback(ctx: FakeContext, task: TaskRecord, type: SunoCallbackType): void {
   if (!task.callBackUrl) return;
-  const body = sunoCallbackBody(task, ctx.publicBase(), type, ctx.wire.messageKey);
+  const body = sunoCallbackBody(task, ctx.publicBase(), type, ctx.wire.messageKey, ctx.wire.creditsKey);
   ctx.callbacks.send(task.id, task.callBackUrl, body, task.behaviour.callback ?? 'normal');
 }
 
@@ -36,10 +37,14 @@ function schedule(ctx: FakeContext, task: TaskRecord): void {
     emitTask(ctx, task, state);
     if (task.api === 'suno') {
       sendSunoCallback(ctx, task, state === 'success' ? 'complete' : 'error');
+    } else if (task.api === 'veo' && task.callBackUrl) {
+      const body = veoCallbackBody(task, ctx.publicBase(), ctx.wire.messageKey);
+      ctx.callbacks.send(task.id, task.callBackUrl, body, behaviour.callback ?? 'normal');
     } else if (task.callBackUrl) {
       // The callBackUrl is used exactly as given, query string included, so a receiver can find its
       // own job id there (kie-api.md §9 row 16).
-      const body = marketCallbackBody(task, ctx.publicBase(), ctx.store.credits(), ctx.wire.messageKey);
+      const { messageKey, creditsKey } = ctx.wire;
+      const body = marketCallbackBody(task, ctx.publicBase(), ctx.store.credits(), messageKey, creditsKey);
       ctx.callbacks.send(task.id, task.callBackUrl, body, behaviour.callback ?? 'normal');
     }
   });
@@ -48,7 +53,7 @@ function schedule(ctx: FakeContext, task: TaskRecord): void {
 /** Charges and records a task, announces it and schedules its state changes and callbacks. */
 export function startTask(
   ctx: FakeContext,
-  api: 'market' | 'suno',
+  api: FakeTaskApi,
   body: Record<string, unknown>,
   model: string,
 ): TaskRecord {

@@ -45,7 +45,7 @@ export function sunoHandlers(
         if (perTask && !perTask.tryAcquire(task.id))
           throw new KieReject(429, 'Too many requests for this task');
         task.polls += 1;
-        return { data: sunoRecordData(task, ctx.publicBase(), Date.now()) };
+        return { data: sunoRecordData(task, ctx.publicBase(), Date.now(), ctx.wire.creditsKey) };
       },
     },
   };

@@ -66,11 +66,17 @@ function tracksAt(task: TaskRecord, base: string, status: SunoStatus): Array<Rec
   });
 }
 
-/** GET /api/v1/generate/record-info `data` at `now`. */
-export function sunoRecordData(task: TaskRecord, base: string, now: number): Record<string, unknown> {
+/** GET /api/v1/generate/record-info `data` at `now`; a finished task also says what it cost (§9 row 5). */
+export function sunoRecordData(
+  task: TaskRecord,
+  base: string,
+  now: number,
+  creditsKey: 'consumeCredits' | 'creditsConsumed' = 'consumeCredits',
+): Record<string, unknown> {
   const status = sunoStatusAt(task, now);
   const failed = FAIL_STATUSES.has(status);
   return {
+    ...(status === 'SUCCESS' && { [creditsKey]: task.price }),
     taskId: task.id,
     parentMusicId: '',
     param: JSON.stringify(task.request),
@@ -107,6 +113,7 @@ export function sunoCallbackBody(
   base: string,
   type: SunoCallbackType,
   messageKey: 'msg' | 'message',
+  creditsKey: 'consumeCredits' | 'creditsConsumed' = 'consumeCredits',
 ): Record<string, unknown> {
   const tracks =
     type === 'error'
@@ -129,6 +136,11 @@ export function sunoCallbackBody(
   return {
     code: type === 'error' ? 501 : 200,
     [messageKey]: type === 'error' ? (task.behaviour.failMsg ?? CALLBACK_MSG.error) : CALLBACK_MSG[type],
-    data: { callbackType: type, task_id: task.id, data: tracks },
+    data: {
+      callbackType: type,
+      task_id: task.id,
+      data: tracks,
+      ...(type === 'complete' && { [creditsKey]: task.price }),
+    },
   };
 }

@@ -19,7 +19,8 @@ export function snapshotTask(task: TaskRecord, now: number, base: string): FakeT
     ...(task.callBackUrl && { callBackUrl: task.callBackUrl }),
     polls: task.polls,
     behaviour: task.behaviour,
-    resultUrls: state === 'success' && task.api === 'market' ? marketResultUrls(task, base) : [],
+    // Suno's tracks are in its own record-info; Market and Veo tasks have one file.
+    resultUrls: state === 'success' && task.api !== 'suno' ? marketResultUrls(task, base) : [],
     price: task.price,
   };
 }

@@ -2,7 +2,7 @@ import type { TaskRecord } from './internal-types.ts';
 import { KieReject } from './kie-reject.ts';
 import { priceOf, resultKindOf, taskIdSlug } from './model-catalog.ts';
 import { buildTimeline } from './task-timeline.ts';
-import type { TaskBehaviour } from './types.ts';
+import type { FakeTaskApi, TaskBehaviour } from './types.ts';
 
 /** The fake's tasks and account balance: charged at create, refunded once a failing task is done. */
 export class TaskStore {
@@ -52,12 +52,14 @@ export class TaskStore {
    * after the balance check, so a rejected create does not use up a scripted behaviour.
    */
   create(
-    api: 'market' | 'suno',
+    api: FakeTaskApi,
     body: Record<string, unknown>,
     model: string,
     nextBehaviour: () => TaskBehaviour,
   ): TaskRecord {
-    const price = priceOf(model);
+    // Suno and Veo take their options in the body itself, Market ones under `input`.
+    const input = api === 'market' ? (body.input as Record<string, unknown>) : body;
+    const price = priceOf(model, input);
     if (this.credits() < price)
       throw new KieReject(402, 'The current credits are insufficient. Please top up.');
     const behaviour = nextBehaviour();
@@ -66,16 +68,19 @@ export class TaskStore {
     const id =
       api === 'suno'
         ? `${(this.#idBase + seq).toString(16)}suno${seq}`
-        : `task_${taskIdSlug(model)}_${this.#idBase + seq}`;
+        : api === 'veo'
+          ? `veo_task_${(this.#idBase + seq).toString(16)}`
+          : `task_${taskIdSlug(model)}_${this.#idBase + seq}`;
     const task: TaskRecord = {
       id,
       api,
       model,
-      input: api === 'suno' ? body : (body.input as Record<string, unknown>),
+      input,
       request: body,
       behaviour,
       timeline: buildTimeline(Date.now(), behaviour, this.#timeScale),
-      resultKind: behaviour.resultKind ?? (api === 'suno' ? 'audio' : resultKindOf(model)),
+      resultKind:
+        behaviour.resultKind ?? (api === 'suno' ? 'audio' : api === 'veo' ? 'video' : resultKindOf(model)),
       ...(typeof body.callBackUrl === 'string' && { callBackUrl: body.callBackUrl }),
       price,
       polls: 0,

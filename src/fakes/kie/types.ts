@@ -18,11 +18,30 @@ export type KieEndpoint =
   | 'recordInfo'
   | 'generate'
   | 'generateRecordInfo'
+  /** Veo 3.1's POST /api/v1/veo/generate and GET /api/v1/veo/record-info (§8). */
+  | 'veoGenerate'
+  | 'veoRecordInfo'
   | 'credit'
   | 'fileStreamUpload';
 
+/**
+ * An answer `faultNext` puts in place of an endpoint's own. The endpoint's handler still runs first (a
+ * create makes and charges its task, a poll counts), as when KIE did the work and its answer was
+ * garbled or lost on the way back (§9 rows 2, 14, 16).
+ */
+export type KieFault =
+  /** HTTP `httpStatus` (default 200) with a body that is not JSON, e.g. a proxy's HTML error page. */
+  | { readonly kind: 'not-json'; readonly httpStatus?: number; readonly body?: string }
+  /** HTTP 200 and code 200, but `data` is not an object (null by default): no task id, no task info. */
+  | { readonly kind: 'bad-data'; readonly data?: unknown }
+  /** The endpoint's own answer, `delayMs` (real, unscaled) late: past the client's timeout. */
+  | { readonly kind: 'slow'; readonly delayMs: number };
+
 /** How callbacks for a task are delivered (§9 rows 10–11). */
 export type CallbackMode = 'normal' | 'none' | 'duplicate' | 'unsigned' | 'bad-signature' | 'late';
+
+/** Which API made a task: Market jobs, Suno or Veo 3.1. */
+export type FakeTaskApi = 'market' | 'suno' | 'veo';
 
 /** Kind of result file a task produces; decides extension and Content-Type. */
 export type ResultKind = 'image' | 'video' | 'audio';
@@ -33,8 +52,13 @@ export interface TaskBehaviour {
   outcome: 'success' | 'fail' | 'hang';
   /** Time spent in each running state before `timeScale`. @default { waiting: 1000, queuing: 2000, generating: 5000 } */
   stateDurationsMs?: { waiting?: number; queuing?: number; generating?: number };
-  /** @default '500' (Suno: a status name such as 'SENSITIVE_WORD_ERROR' picks that status) */
+  /**
+   * @default '500' (Suno: a status name such as 'SENSITIVE_WORD_ERROR' picks that status; Veo: the
+   * numeric `errorCode` and callback code, 400 / 422 / 500 / 501, default 501)
+   */
   failCode?: string;
+  /** Veo: a failure reports `successFlag` 3 (created, failed upstream) instead of 2. @default false */
+  upstreamFailure?: boolean;
   /** @default 'Internal server error' */
   failMsg?: string;
   /** @default guessed from the model name */
@@ -79,12 +103,14 @@ export interface KieFakeOptions {
   callbackRetries?: number;
   /** @default 15000 */
   callbackTimeoutMs?: number;
+  /** The key finished tasks report their cost under: §5's, or the `creditsConsumed` of §11. @default 'consumeCredits' */
+  creditsKey?: 'consumeCredits' | 'creditsConsumed';
 }
 
 /** A task as the fake sees it; a snapshot taken when `tasks()` was called. */
 export interface FakeTask {
   readonly id: string;
-  readonly api: 'market' | 'suno';
+  readonly api: FakeTaskApi;
   readonly model: string;
   readonly input: Readonly<Record<string, unknown>>;
   /** The create request body as received. */
@@ -97,6 +123,7 @@ export interface FakeTask {
   readonly polls: number;
   readonly behaviour: Readonly<TaskBehaviour>;
   readonly resultUrls: readonly string[];
+  /** KIE credits the task costs (model-catalog.ts, from §10's prices and the task's input). */
   readonly price: number;
 }
 
@@ -166,6 +193,8 @@ export interface KieFake {
     code: number,
     opts?: { times?: number; httpStatus?: number; msg?: string },
   ): void;
+  /** The next `times` (default 1) calls of `endpoint` get `fault` instead of (or after) their answer. */
+  faultNext(endpoint: KieEndpoint, fault: KieFault, opts?: { times?: number }): void;
   tasks(): ReadonlyArray<FakeTask>;
   /** Files uploaded so far, newest version of each path. */
   uploads(): ReadonlyArray<FakeUpload>;

@@ -34,6 +34,14 @@ export function badRequest(reason: string): ApiError {
   return new ApiError(400, `Bad Request: ${reason}`);
 }
 
+/**
+ * A string parameter that is not valid UTF-8: raw bytes that are not, or a lone surrogate (a JSON
+ * `\ud83d` escape, or a JS string cut inside an emoji).
+ */
+export function notUtf8(): ApiError {
+  return badRequest('strings must be encoded in UTF-8');
+}
+
 /** 429 with `retry_after` in whole seconds (at least 1). */
 export function tooManyRequests(retryAfterSeconds: number): ApiError {
   const n = Math.max(1, Math.ceil(retryAfterSeconds));

@@ -1,4 +1,4 @@
-import type { BotCommand, User, UserFromGetMe } from 'grammy/types';
+import type { BotCommand, StarTransaction, User, UserFromGetMe } from 'grammy/types';
 import type { ApiError } from './api-error.ts';
 import { ChatState } from './chat-state.ts';
 import { FileStore } from './file-store.ts';
@@ -46,6 +46,11 @@ export class BotState {
   readonly callbackQueries = new Map<string, PendingCallback>();
   readonly preCheckouts = new Map<string, PendingPreCheckout>();
   readonly charges = new Map<string, Charge>();
+  /**
+   * The bot's Star transactions in the order they happened: each payment as an incoming one (`source`),
+   * each refund as an outgoing one (`receiver`) under the payment's id, as getStarTransactions reports.
+   */
+  readonly starTransactions: StarTransaction[] = [];
   /** Command lists keyed by scope JSON and language code. */
   readonly commands = new Map<string, BotCommand[]>();
   readonly blocked = new Set<number>();

@@ -201,6 +201,17 @@ class TelegramUser implements FakeUser {
       payload: invoice.payload,
       refunded: false,
     });
+    bot.starTransactions.push({
+      id: chargeId,
+      amount: invoice.totalAmount,
+      date: nowSeconds(),
+      source: {
+        type: 'user',
+        transaction_type: 'invoice_payment',
+        user: this.from,
+        invoice_payload: invoice.payload,
+      },
+    });
     addUserMessage(this.core, bot, this.id, {
       successful_payment: {
         currency: invoice.currency,

@@ -29,6 +29,9 @@ const CHAT_ACTIONS = new Set([
   'upload_video_note',
 ]);
 
+/** https://core.telegram.org/bots/api#answercallbackquery: "0-200 characters". */
+const MAX_CALLBACK_ANSWER = 200;
+
 const NOT_MODIFIED =
   'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message';
 
@@ -138,13 +141,18 @@ export function sendChatAction(ctx: MethodContext): unknown {
   return true;
 }
 
-/** answerCallbackQuery: each query can be answered once, within the TTL. */
+/**
+ * answerCallbackQuery: each query can be answered once, within the TTL. A text over 200 characters
+ * (UTF-16 units, like every Telegram length) is refused with MESSAGE_TOO_LONG, Telegram's answer
+ * (github.com/eternnoir/pyTelegramBotAPI/issues/500), and leaves the query unanswered.
+ */
 export function answerCallbackQuery(ctx: MethodContext): unknown {
   const queryId = ctx.params.required('callback_query_id');
+  const text = ctx.params.string('text');
+  if (text !== undefined && text.length > MAX_CALLBACK_ANSWER) throw badRequest('MESSAGE_TOO_LONG');
   const pending = ctx.bot.callbackQueries.get(queryId);
   ctx.bot.callbackQueries.delete(queryId);
   if (!pending || Date.now() - pending.createdAt > ctx.core.options.callbackQueryTtlMs) throw queryTooOld();
-  const text = ctx.params.string('text');
   const url = ctx.params.string('url');
   const answer = {
     queryId,

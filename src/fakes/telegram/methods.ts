@@ -11,7 +11,12 @@ import {
   sendMessage,
 } from './message-methods.ts';
 import type { MethodContext, MethodHandler } from './method-context.ts';
-import { answerPreCheckoutQuery, refundStarPayment, sendInvoice } from './payment-methods.ts';
+import {
+  answerPreCheckoutQuery,
+  getStarTransactions,
+  refundStarPayment,
+  sendInvoice,
+} from './payment-methods.ts';
 import { deleteWebhook, getUpdates, getWebhookInfo, setWebhook } from './update-methods.ts';
 
 const HANDLERS: Record<string, MethodHandler> = {
@@ -39,6 +44,7 @@ const HANDLERS: Record<string, MethodHandler> = {
   sendInvoice,
   answerPreCheckoutQuery,
   refundStarPayment,
+  getStarTransactions,
   setMyCommands,
   getMyCommands,
   deleteMyCommands,

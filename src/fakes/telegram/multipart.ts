@@ -1,3 +1,6 @@
+import { isUtf8 } from 'node:buffer';
+import { notUtf8 } from './api-error.ts';
+
 /** A file part of a multipart/form-data body (a class so params can tell files from strings). */
 export class UploadedFile {
   readonly filename: string;
@@ -69,6 +72,8 @@ function addPart(part: Buffer, fields: Record<string, string>, files: Map<string
     );
     files.set(fieldName, file);
   } else {
+    // toString would turn bytes that are not UTF-8 into U+FFFD; Telegram refuses them.
+    if (!isUtf8(content)) throw notUtf8();
     fields[fieldName] = content.toString('utf8');
   }
 }

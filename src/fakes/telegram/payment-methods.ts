@@ -1,6 +1,6 @@
 import type { LabeledPrice } from 'grammy/types';
 import { badRequest, queryTooOld } from './api-error.ts';
-import { addUserMessage, readReplyTo, sendBotMessage } from './message-builder.ts';
+import { addUserMessage, nowSeconds, readReplyTo, sendBotMessage } from './message-builder.ts';
 import type { MethodContext } from './method-context.ts';
 import { readReplyMarkup } from './reply-markup.ts';
 
@@ -61,6 +61,19 @@ export function refundStarPayment(ctx: MethodContext): unknown {
   if (!charge || charge.userId !== userId) throw badRequest('CHARGE_NOT_FOUND');
   if (charge.refunded) throw badRequest('CHARGE_ALREADY_REFUNDED');
   charge.refunded = true;
+  const user = ctx.core.users.get(userId);
+  // The refund is an outgoing transaction carrying the payment's own id (StarTransaction.id).
+  ctx.bot.starTransactions.push({
+    id: charge.chargeId,
+    amount: charge.totalAmount,
+    date: nowSeconds(),
+    receiver: {
+      type: 'user',
+      transaction_type: 'invoice_payment',
+      user: user ?? { id: userId, is_bot: false, first_name: '' },
+      invoice_payload: charge.payload,
+    },
+  });
   addUserMessage(ctx.core, ctx.bot, userId, {
     refunded_payment: {
       currency: charge.currency,
@@ -70,4 +83,19 @@ export function refundStarPayment(ctx: MethodContext): unknown {
     },
   });
   return true;
+}
+
+/**
+ * getStarTransactions: the bot's transactions, newest first, `offset` skipped, at most `limit`
+ * (1–100, default 100). Telegram's page says "in chronological order" without saying which end comes
+ * first; the underlying API lists newest first by default, which the fake follows (the reconciler
+ * works with either order).
+ */
+export function getStarTransactions(ctx: MethodContext): unknown {
+  const offset = ctx.params.has('offset') ? ctx.params.int('offset') : 0;
+  const limit = ctx.params.has('limit') ? ctx.params.int('limit') : 100;
+  if (offset === undefined || offset < 0) throw badRequest('invalid offset');
+  if (limit === undefined || limit < 1 || limit > 100) throw badRequest('invalid limit');
+  const newestFirst = [...ctx.bot.starTransactions].reverse();
+  return { transactions: structuredClone(newestFirst.slice(offset, offset + limit)) };
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { ApiError, badRequest } from './api-error.ts';
 import { parseMultipart, UploadedFile } from './multipart.ts';
+import { checkUtf8Bytes, checkUtf8Form, checkWellFormed } from './utf8-check.ts';
 
 /** Telegram accepts uploads up to 50 MB (https://core.telegram.org/bots/api#sending-files). */
 const MAX_BODY_BYTES = 50 * 1024 * 1024;
@@ -20,13 +21,18 @@ const JSON_FIELDS = new Set([
   'suggested_tip_amounts',
 ]);
 
-/** Reads query, JSON, urlencoded or multipart parameters of a Bot API request. */
+/**
+ * Reads query, JSON, urlencoded or multipart parameters of a Bot API request, refusing any string
+ * that is not valid UTF-8 as Telegram does.
+ */
 export async function readRequestParams(req: IncomingMessage, url: URL): Promise<Record<string, unknown>> {
+  checkUtf8Form(Buffer.from(url.search.slice(1)));
   const values: Record<string, unknown> = Object.fromEntries(url.searchParams);
   const body = await readBody(req);
   const contentType = req.headers['content-type'] ?? '';
   let files = new Map<string, UploadedFile>();
   if (body.length > 0 && /^application\/json/i.test(contentType)) {
+    checkUtf8Bytes(body);
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.toString('utf8'));
@@ -42,11 +48,14 @@ export async function readRequestParams(req: IncomingMessage, url: URL): Promise
     // A file part may also stand for the parameter directly (curl -F document=@file).
     for (const [name, file] of files) values[name] ??= file;
   } else if (body.length > 0) {
+    checkUtf8Form(body);
     Object.assign(values, Object.fromEntries(new URLSearchParams(body.toString('utf8'))));
   }
   for (const [key, value] of Object.entries(values)) {
     if (typeof value === 'string' && JSON_FIELDS.has(key)) values[key] = tryJson(value);
   }
+  // After JSON fields are parsed: a `\ud83d` escape in reply_markup is a lone surrogate only now.
+  checkWellFormed(values);
   return resolveAttachments(values, files) as Record<string, unknown>;
 }
 

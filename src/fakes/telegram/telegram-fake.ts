@@ -30,6 +30,7 @@ import type {
   TelegramFakeOptions,
   WebChatOptions,
 } from './types.ts';
+import { checkWellFormed } from './utf8-check.ts';
 import { WebChat } from './web-chat/web-chat.ts';
 
 /** Creates a fake Telegram Bot API server; call `start()` before use. */
@@ -276,6 +277,7 @@ class TelegramFakeServer implements TelegramFake {
     try {
       const handler = findMethod(method);
       if (!handler) throw notFound();
+      checkWellFormed(values);
       const params = new Params(values);
       await executeMethod({ core: this.core, bot, params, method, signal: this.core.stopSignal }, handler);
       call.response = { ok: true };

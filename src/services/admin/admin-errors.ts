@@ -6,7 +6,12 @@ export type AdminErrorCode =
   | 'admin.user_not_found'
   | 'admin.negative_balance'
   | 'admin.invalid_amount'
-  | 'admin.invalid_reason';
+  | 'admin.invalid_reason'
+  | 'admin.charge_not_found'
+  | 'admin.refund_spent'
+  | 'admin.refund_closed'
+  | 'admin.refund_refused'
+  | 'admin.refund_unknown';
 
 const MESSAGE_KEYS: Readonly<Record<AdminErrorCode, string>> = {
   'admin.forbidden': 'admin-error-forbidden',
@@ -14,6 +19,11 @@ const MESSAGE_KEYS: Readonly<Record<AdminErrorCode, string>> = {
   'admin.negative_balance': 'admin-error-negative-balance',
   'admin.invalid_amount': 'admin-error-amount',
   'admin.invalid_reason': 'admin-error-reason',
+  'admin.charge_not_found': 'admin-error-charge-not-found',
+  'admin.refund_spent': 'admin-error-refund-spent',
+  'admin.refund_closed': 'admin-error-refund-closed',
+  'admin.refund_refused': 'admin-error-refund-refused',
+  'admin.refund_unknown': 'admin-error-refund-unknown',
 };
 
 /** An admin action was refused; nothing was written. The message tells the admin what to change. */

@@ -18,7 +18,7 @@ export interface AdminTotals {
   readonly adjustedDown: number;
   readonly generations: number;
   readonly generationsByStatus: Readonly<Partial<Record<GenerationStatus, number>>>;
-  /** Pending, running or awaiting delivery: the worker still drives them. */
+  /** Pending, creating, of unknown create outcome, running or awaiting delivery: the worker still drives them. */
   readonly inFlight: number;
 }
 
@@ -30,6 +30,8 @@ export interface GenerationSummary {
   readonly kieModel: string;
   readonly status: GenerationStatus;
   readonly price: number;
+  /** What KIE reported it charged for the task (KIE credits), once known. */
+  readonly kieCreditsConsumed: number | undefined;
   readonly kieTaskId: string | undefined;
   /** From the stored `traceparent`: the id to paste into Tempo. */
   readonly traceId: string | undefined;
@@ -85,6 +87,7 @@ export function toGenerationSummary(row: GenerationRow): GenerationSummary {
     kieModel: row.kie_model,
     status: row.status,
     price: row.price,
+    kieCreditsConsumed: row.kie_credits_consumed ?? undefined,
     kieTaskId: row.kie_task_id ?? undefined,
     traceId: traceIdOf(row.traceparent),
     pollAttempts: row.poll_attempts,

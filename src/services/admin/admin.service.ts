@@ -30,6 +30,7 @@ import {
   ATTR_KIE_TASK_STATE,
   ATTR_OUTCOME,
   LOG_ADMIN_ID,
+  LOG_CHARGE_ID,
   LOG_GENERATION_ID,
   LOG_TASK_ID,
   LOG_USER_ID,
@@ -40,6 +41,7 @@ import type { BillingService } from '../billing/billing.service.ts';
 import type { LedgerEntry } from '../billing/ledger-entry.ts';
 import { ACTIVE_STATUSES } from '../generations/generation.ts';
 import { generationContext } from '../generations/generation-trace.ts';
+import { kieTaskInfo } from '../generations/kie-task-api.ts';
 import type { UserService } from '../user.service.ts';
 import { AdminActionError } from './admin-errors.ts';
 import {
@@ -50,6 +52,7 @@ import {
   toGenerationSummary,
   type UserReport,
 } from './admin-report.ts';
+import { refundStars, type StarsRefundResult } from './refund-stars.ts';
 
 /** The ledger keeps at most 200 characters of a reason (billing-input.ts). */
 export const ADMIN_REASON_MAX = 200;
@@ -69,6 +72,8 @@ export interface AdminServiceDeps {
   readonly logger: Logger;
   /** @default () => new Date() */
   readonly now?: () => Date;
+  /** Telegram's refundStarPayment, for `/admin refund`; refunds are unavailable without it. */
+  readonly refundStarPayment?: (userId: number, chargeId: string) => Promise<unknown>;
 }
 
 /** An admin's balance change; the key makes a repeated request (a redelivered update) apply once. */
@@ -101,9 +106,11 @@ export interface AdminService {
   recheck(adminId: number, ref: string): Promise<RecheckReport | undefined>;
   /** Latest in-flight or failed generations. */
   list(adminId: number, kind: GenerationListKind, limit?: number): Promise<GenerationSummary[]>;
+  /** Refunds a Stars payment (refundStarPayment) and takes its credits back; see refund-stars.ts. */
+  refundStars(adminId: number, chargeId: string): Promise<StarsRefundResult>;
 }
 
-type AdminAction = 'totals' | 'user' | 'adjust' | 'recheck' | 'list';
+type AdminAction = 'totals' | 'user' | 'adjust' | 'recheck' | 'list' | 'refund';
 
 export function createAdminService(deps: AdminServiceDeps): AdminService {
   const { db, billing, users, kie, logger } = deps;
@@ -135,10 +142,8 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
     if (!kie) return { kind: 'unavailable' };
     const ctx = { model: row.kie_model };
     try {
-      // Suno has its own record-info endpoint (kie-api.md §7); the client returns the Market shape.
-      const info = await (row.api === 'suno'
-        ? kie.musicRecordInfo(row.kie_task_id, ctx)
-        : kie.recordInfo(row.kie_task_id, ctx));
+      // Suno and Veo have their own record-info endpoints (kie-api.md §7, §8); the client returns the Market shape.
+      const info = await kieTaskInfo(kie, row.api, row.kie_task_id, ctx);
       return {
         kind: 'state',
         state: info.state,
@@ -274,6 +279,29 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
         });
         const current = madeDue ? ((await findGenerationByIdOrTask(db, row.id)) ?? row) : row;
         return { generation: toGenerationSummary(current), kie: check, madeDue };
+      }),
+
+    refundStars: (adminId, chargeId) =>
+      traced('refund', adminId, {}, async (span) => {
+        const refundStarPayment = deps.refundStarPayment;
+        if (!refundStarPayment) throw new Error('refundStarPayment is not wired into the admin service');
+        const result = await refundStars({ db, billing, refundStarPayment }, { adminId, chargeId });
+        span.setAttributes({
+          [ATTR_ENDUSER_ID]: String(result.userId),
+          [ATTR_BILLING_AMOUNT]: -result.credits,
+          [ATTR_BILLING_BALANCE_AFTER]: result.balanceAfter,
+          [ATTR_OUTCOME]: result.outcome,
+        });
+        logger.info('Stars payment refunded by an admin', {
+          [LOG_ADMIN_ID]: adminId,
+          [LOG_USER_ID]: result.userId,
+          [LOG_CHARGE_ID]: chargeId,
+          credits: result.credits,
+          balance_after: result.balanceAfter,
+          entry_id: result.entryId,
+          outcome: result.outcome,
+        });
+        return result;
       }),
 
     list: (adminId, kind, limit = ADMIN_LOOKUP_LIMIT) =>

@@ -17,3 +17,4 @@ export type {
   RecheckReport,
   UserReport,
 } from './admin-report.ts';
+export type { StarsRefundResult } from './refund-stars.ts';

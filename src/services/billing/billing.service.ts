@@ -37,6 +37,8 @@ export interface PostOptions {
   readonly idempotencyKey: string;
   /** An outside id kept on the entry (generation id, payment charge id). */
   readonly reference?: string;
+  /** Why the system posted it, when that is not the obvious path (e.g. a reconciled payment). */
+  readonly reason?: string;
 }
 
 /** Options of an admin adjustment. */
@@ -173,6 +175,7 @@ export function createBillingService(db: Kysely<Database>): BillingService {
         assertAmount(amount);
         assertText('idempotencyKey', options.idempotencyKey);
         if (options.reference !== undefined) assertText('reference', options.reference);
+        if (options.reason !== undefined) assertText('reason', options.reason);
         return db
           .transaction()
           .execute((trx) => postEntry(trx, { userId, operation: 'topup', amount, ...options }));

@@ -1,8 +1,11 @@
 import { type Attributes, context, type Span, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { Kysely } from 'kysely';
-import type { KieClient } from '../../clients/kie/index.ts';
+import { KieApiError, type KieClient, mayHaveCreatedTask, meansTaskGone } from '../../clients/kie/index.ts';
 import {
+  adoptGenerationTask,
+  findGenerationById,
   lockGeneration,
+  recordKieCredits,
   transitionGeneration,
   updateLeasedGeneration,
 } from '../../db/repositories/generation.repository.ts';
@@ -23,6 +26,7 @@ import {
   ATTR_KIE_POLL_ATTEMPT,
   ATTR_KIE_TASK_ID,
   ATTR_KIE_TASK_STATE,
+  LOG_ERROR_CODE,
   LOG_TASK_ID,
   SPAN_GENERATION_STEP,
 } from '../../telemetry/attributes.ts';
@@ -34,12 +38,22 @@ import type { GenerationHooks, GenerationProgress } from './generation-hooks.ts'
 import type { GenerationMetrics } from './generation-metrics.ts';
 import { createNoticeTeller } from './generation-notice.ts';
 import { generationContext, generationLogFields, generationRef } from './generation-trace.ts';
+import { createKieTask, kieTaskInfo } from './kie-task-api.ts';
 import type { PollSchedule } from './poll-schedule.ts';
 
 /** Deliveries that fail for a reason other than a refusal are retried this many times, then refunded. */
 const MAX_DELIVERY_ATTEMPTS = 3;
 /** Who holds a settled row's lease when no worker settled it (/cancel), until the user is told. */
 const SETTLED_BY_CANCEL = 'cancel';
+/** Fail code of a create that may have made a task no callback ever named (kie-api.md §9 row 16). */
+export const CREATE_UNKNOWN = 'kie.create_unknown';
+/** Why a create's outcome is unknown when its worker died (or lost its lease) mid-call. */
+const CREATE_INTERRUPTED = 'generation.create_interrupted';
+
+/** The row's lease went to another worker before the create left: this worker drops the row. */
+class LeaseLostError extends Error {
+  override readonly name = 'LeaseLostError';
+}
 
 type FailFields = { readonly failCode: string; readonly failMsg?: string | undefined };
 /** A row after a step: undefined when another worker took it over, or nothing changed. */
@@ -80,6 +94,19 @@ export interface GenerationSteps {
   /** Tells the hooks about a row's new state; never throws. */
   progress(row: StepResult, event: GenerationProgress): Promise<void> | undefined;
   /**
+   * Stores what KIE reported it charged for a generation's task and counts it, once per generation
+   * (whichever of poll and callback comes first); later reports change nothing.
+   */
+  noteCredits(
+    where: { readonly id: string } | { readonly kieTaskId: string },
+    credits: number,
+  ): Promise<void>;
+  /**
+   * A task KIE says it made for a generation whose create outcome was unknown (or still in flight):
+   * running with it, due now. Undefined when the row was in neither state or already has a task.
+   */
+  adopt(id: string, kieTaskId: string): Promise<StepResult>;
+  /**
    * Tells the user how a settled row ended, under the lease `refundAndSettle` left; on a failure
    * that may pass, the row comes back to a worker later.
    */
@@ -107,7 +134,7 @@ export function createGenerationSteps(ctx: StepContext): GenerationSteps {
   /** Metrics and one log line for a generation that reached a final status. */
   const finished = (row: GenerationRow | undefined): void => {
     if (!row) return;
-    metrics.finished(row.kie_model, row.status, clock().getTime() - row.created_at.getTime());
+    metrics.finished(row.kie_model, row.status, clock().getTime() - row.created_at.getTime(), row);
     const failed = row.status !== 'delivered';
     logger?.log(failed ? 'warn' : 'info', `Generation ${row.status}`, {
       ...generationLogFields(row),
@@ -170,11 +197,19 @@ export function createGenerationSteps(ctx: StepContext): GenerationSteps {
       db,
       row.id,
       { workerId, from: row.status },
-      { next_run_at: nextRun(row, now), locked_until: null, locked_by: null, updated_at: now, ...changes },
+      {
+        next_run_at: nextRun(row, now),
+        locked_until: null,
+        locked_by: null,
+        updated_at: now,
+        // A create that certainly made no task (never sent, or KIE said no) may be sent again.
+        ...(row.status === 'creating' && { status: 'pending' as const }),
+        ...changes,
+      },
     );
   };
 
-  /** A KIE error: final ones refund, transient ones (or none past the deadline) come back later. */
+  /** A create's KIE error (no task exists): final ones refund, transient ones come back until the deadline. */
   const onKieError = async (row: GenerationRow, workerId: string, error: unknown, span: Span) => {
     if (!(error instanceof AppError)) throw error;
     if (!error.retryable) {
@@ -185,20 +220,126 @@ export function createGenerationSteps(ctx: StepContext): GenerationSteps {
       return refundAndSettle(row, row.status, 'timed_out', { failCode: error.code }, workerId);
     }
     span.addEvent('retry_later', { [ATTR_ERROR_TYPE]: error.code });
-    return later(row, workerId, {
-      poll_attempts: row.status === 'running' ? row.poll_attempts + 1 : row.poll_attempts,
-    });
+    return later(row, workerId, {});
+  };
+
+  /**
+   * A failed poll. Only KIE saying the task is gone (recordInfo 404 / 422 / 501, kie-api.md §2) refunds
+   * now. Anything else, a garbled or non-object 2xx, a proxy's 5xx page, a timeout, even our key or
+   * User-Agent refused, says nothing about a task that keeps running (and costing) at KIE: the poll
+   * comes back on the schedule, and only the generation's deadline gives up on it.
+   */
+  const onPollError = async (row: GenerationRow, workerId: string, error: unknown, span: Span) => {
+    if (!(error instanceof AppError)) throw error;
+    if (error instanceof KieApiError && meansTaskGone(error.kieCode)) {
+      return refundAndSettle(
+        row,
+        'running',
+        'failed',
+        { failCode: error.code, failMsg: error.msg },
+        workerId,
+      );
+    }
+    if (clock() >= row.deadline_at) {
+      return refundAndSettle(row, 'running', 'timed_out', { failCode: error.code }, workerId);
+    }
+    span.addEvent('retry_later', { [ATTR_ERROR_TYPE]: error.code });
+    return later(row, workerId, { poll_attempts: row.poll_attempts + 1 });
+  };
+
+  const noteCredits: GenerationSteps['noteCredits'] = async (where, credits) => {
+    if (credits < 0) return;
+    const stored = await recordKieCredits(db, where, credits);
+    if (stored) metrics.creditsConsumed(stored.kie_model, credits);
+  };
+
+  const adopt: GenerationSteps['adopt'] = (id, kieTaskId) => adoptGenerationTask(db, id, kieTaskId, clock());
+
+  /**
+   * A create that left and got no usable answer may have made a task (kie-api.md §9 row 16): it is
+   * never sent again. With callbacks, the row waits as `unknown` until its deadline for a callback that
+   * names the task (`/kie/callback?generation=<id>`, then adopted). Without them nothing can ever name
+   * it, so the user is refunded now rather than after a wait that cannot change anything.
+   */
+  const createUnknown = async (row: GenerationRow, workerId: string, cause: string, span: Span) => {
+    span.addEvent('create_unknown', { [ATTR_ERROR_TYPE]: cause });
+    const fields = { ...generationLogFields(row), [LOG_ERROR_CODE]: cause };
+    const failMsg = `the create was sent and its outcome is unknown (${cause}); KIE may have made the task`;
+    if (!callbackUrl || clock() >= row.deadline_at) {
+      logger?.warn(
+        'KIE create outcome unknown, nothing can name its task: refunded, never created again',
+        fields,
+      );
+      return refundAndSettle(row, row.status, 'failed', { failCode: CREATE_UNKNOWN, failMsg }, workerId);
+    }
+    logger?.warn('KIE create outcome unknown: waiting for a callback to name its task', fields);
+    return updateLeasedGeneration(
+      db,
+      row.id,
+      { workerId, from: row.status },
+      {
+        status: 'unknown',
+        fail_msg: failMsg,
+        // Nothing to poll: only a callback (or the deadline) moves it on.
+        next_run_at: row.deadline_at,
+        locked_until: null,
+        locked_by: null,
+        updated_at: clock(),
+      },
+    );
+  };
+
+  /** unknown → refunded once the deadline passed with no callback naming its task; earlier, back to wait. */
+  const settleUnknown = async (row: GenerationRow, workerId: string): Promise<StepResult> => {
+    if (clock() < row.deadline_at) {
+      // Made due early (an admin's re-check): KIE cannot be asked about a task whose id we lack.
+      return updateLeasedGeneration(
+        db,
+        row.id,
+        { workerId, from: 'unknown' },
+        { next_run_at: row.deadline_at, locked_until: null, locked_by: null, updated_at: clock() },
+      );
+    }
+    logger?.warn(
+      'No KIE callback named the task of a create with unknown outcome by the deadline: refunded',
+      {
+        ...generationLogFields(row),
+        [LOG_ERROR_CODE]: CREATE_UNKNOWN,
+      },
+    );
+    const failMsg = row.fail_msg ?? 'the create outcome was unknown and no callback named its task';
+    return refundAndSettle(row, 'unknown', 'failed', { failCode: CREATE_UNKNOWN, failMsg }, workerId);
+  };
+
+  /**
+   * The create answered with a task id after the row moved on without it (another worker found the
+   * lease expired and marked it unknown, or a callback adopted it first): adopt it if still possible.
+   */
+  const lateTask = async (row: GenerationRow, taskId: string): Promise<StepResult> => {
+    const adopted = await adopt(row.id, taskId);
+    if (adopted) return adopted;
+    const current = await findGenerationById(db, row.id);
+    if (current?.kie_task_id !== taskId) {
+      logger?.warn('KIE made a task for a generation that ended without it: KIE may charge for it', {
+        ...generationLogFields(row),
+        [LOG_TASK_ID]: taskId,
+        status: current?.status,
+      });
+    }
+    return undefined;
   };
 
   const progress = (row: StepResult, event: Parameters<NonNullable<GenerationHooks['onProgress']>>[1]) =>
     row && hooks.onProgress ? hooks.onProgress(toGeneration(row), event).catch(() => undefined) : undefined;
 
-  /** pending → running. createTask happens only here and its id is stored by the same worker step. */
+  /** pending → creating (as the request leaves) → running; or unknown when it left and no answer came. */
   const create = async (row: GenerationRow, workerId: string, span: Span): Promise<StepResult> => {
     if (clock() >= row.deadline_at) {
       return refundAndSettle(row, 'pending', 'timed_out', { failCode: 'generation.timeout' }, workerId);
     }
     let taskId: string;
+    // The row as marked `creating`, once the request is about to leave.
+    let sending: GenerationRow | undefined;
     if (row.dry_run) {
       taskId = `dryrun-${row.id}`;
       span.addEvent('dry_run', { reason: 'DRY_RUN=true: KIE is not called' });
@@ -226,24 +367,41 @@ export function createGenerationSteps(ctx: StepContext): GenerationSteps {
           generationId: row.id,
           userId: row.user_id,
           onQueuePosition: (position: number) => void progress(row, { type: 'queued', position }),
+          // From here a crash or a lost answer may leave a task at KIE: the row says so first, and a
+          // `creating` row is never sent again (a later step treats it as unknown). The lease restarts
+          // here, so it covers the call itself, not the queue before it.
+          onSending: async () => {
+            if (sending) return; // a resend after a refusal or a connect failure: still this step's
+            const now = clock();
+            sending = await updateLeasedGeneration(
+              db,
+              row.id,
+              { workerId, from: 'pending' },
+              { status: 'creating', locked_until: new Date(now.getTime() + leaseMs), updated_at: now },
+            );
+            if (!sending) throw new LeaseLostError('the lease passed to another worker before sending');
+          },
         };
-        // Suno has its own endpoints (kie-api.md §7); the client normalises them to the Market shape.
-        ({ taskId } = await (row.api === 'suno'
-          ? kie.createMusicTask(request, ctx)
-          : kie.createTask(request, ctx)));
+        // Suno and Veo have their own endpoints (kie-api.md §7, §8); createKieTask picks by `api`.
+        ({ taskId } = await createKieTask(kie, row.api, request, ctx));
       } catch (error) {
-        return onKieError(row, workerId, error, span);
+        if (error instanceof LeaseLostError) return undefined;
+        if (!sending) return onKieError(row, workerId, error, span);
+        if (mayHaveCreatedTask(error)) {
+          return createUnknown(sending, workerId, error instanceof AppError ? error.code : 'unknown', span);
+        }
+        // Never left, or KIE's own answer refused it: no task exists, so it may be sent again.
+        return onKieError(sending, workerId, error, span);
       }
     }
     span.setAttribute(ATTR_KIE_TASK_ID, taskId);
-    // Gap: if the process dies before this update, the task exists at KIE but not here, and the row
-    // is created again when the lease expires. KIE has no idempotency key (kie-api.md §9 row 16).
+    // A crash before this update leaves the row `creating`: never sent again, adopted by its callback.
     const now = clock();
     logger?.info('KIE task created', { ...generationLogFields(row), [LOG_TASK_ID]: taskId });
-    return updateLeasedGeneration(
+    const stored = await updateLeasedGeneration(
       db,
       row.id,
-      { workerId, from: 'pending' },
+      { workerId, from: sending ? 'creating' : 'pending' },
       {
         status: 'running',
         kie_task_id: taskId,
@@ -254,6 +412,7 @@ export function createGenerationSteps(ctx: StepContext): GenerationSteps {
         updated_at: now,
       },
     );
+    return stored ?? (sending ? lateTask(sending, taskId) : undefined);
   };
 
   /** What KIE says about the task; a dry run "succeeds" after dryRunDurationMs with no files. */
@@ -265,20 +424,29 @@ export function createGenerationSteps(ctx: StepContext): GenerationSteps {
     if (!kie) throw new Error('createGenerationService: no KIE client for a paid generation');
     const poll = { attempt, model: row.kie_model };
     const taskId = row.kie_task_id ?? '';
-    return row.api === 'suno' ? kie.musicRecordInfo(taskId, poll) : kie.recordInfo(taskId, poll);
+    return kieTaskInfo(kie, row.api, taskId, poll);
   };
 
   /** running → succeeded | failed | timed_out, or another poll later. */
   const poll = async (row: GenerationRow, workerId: string, span: Span): Promise<StepResult> => {
     const attempt = row.poll_attempts + 1;
     span.setAttribute(ATTR_KIE_POLL_ATTEMPT, attempt);
-    let info: { state: string; resultUrls?: readonly string[]; failCode?: string; failMsg?: string };
+    let info: {
+      state: string;
+      resultUrls?: readonly string[];
+      failCode?: string;
+      failMsg?: string;
+      consumeCredits?: number;
+    };
     try {
       info = await recordInfo(row, attempt);
     } catch (error) {
-      return onKieError(row, workerId, error, span);
+      return onPollError(row, workerId, error, span);
     }
     span.setAttribute(ATTR_KIE_TASK_STATE, info.state);
+    // The task's cost is known once it ended (a running task may report a partial or zero figure).
+    const ended = info.state === 'success' || info.state === 'fail';
+    if (ended && info.consumeCredits !== undefined) await noteCredits({ id: row.id }, info.consumeCredits);
     const now = clock();
     if (info.state === 'success') {
       return updateLeasedGeneration(
@@ -364,7 +532,17 @@ export function createGenerationSteps(ctx: StepContext): GenerationSteps {
           span.setAttribute(ATTR_BOT_GENERATION_STATUS, row.status);
           return row.notice_pending ? tell(row) : undefined;
         }
-        const run = row.status === 'pending' ? create : row.status === 'running' ? poll : deliver;
+        const run =
+          row.status === 'pending'
+            ? create
+            : row.status === 'creating'
+              ? // Claimed again only once its lease expired: its worker died or lost it mid-call.
+                (r: GenerationRow, w: string, s: Span) => createUnknown(r, w, CREATE_INTERRUPTED, s)
+              : row.status === 'unknown'
+                ? settleUnknown
+                : row.status === 'running'
+                  ? poll
+                  : deliver;
         const after = await run(row, workerId, span);
         if (after) span.setAttribute(ATTR_BOT_GENERATION_STATUS, after.status);
         if (after?.fail_code && REFUNDED_STATUSES.includes(after.status)) {
@@ -382,5 +560,5 @@ export function createGenerationSteps(ctx: StepContext): GenerationSteps {
     );
   };
 
-  return { step, refundAndSettle, progress, tell };
+  return { step, refundAndSettle, progress, tell, noteCredits, adopt };
 }

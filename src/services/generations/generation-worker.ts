@@ -85,7 +85,8 @@ export function createGenerationWorker(options: GenerationWorkerOptions): Genera
       if (released > 0)
         logger.info('Resuming generations after a restart', { count: released, worker_id: workerId });
       lanes = [
-        lane(['pending'], options.createBatches ?? 2),
+        // Creates, and creates whose outcome is unknown (settled without calling KIE).
+        lane(['pending', 'creating', 'unknown'], options.createBatches ?? 2),
         // Owed failure notices ride with deliveries: both are Telegram's work.
         lane(['running', 'succeeded'], options.pollBatches ?? 6, true),
       ];

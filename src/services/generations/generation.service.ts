@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { context } from '@opentelemetry/api';
 import { type Kysely, sql } from 'kysely';
-import type { CatalogModel } from '../../catalog/index.ts';
-import type { KieClient } from '../../clients/kie/index.ts';
+import { type CatalogModel, priceOf } from '../../catalog/index.ts';
+import type { KieCallbackInfo, KieClient } from '../../clients/kie/index.ts';
 import {
   claimDueGenerations,
   countActiveGenerations,
   findGenerationByCharge,
   findGenerationById,
+  findGenerationByTask,
   insertGeneration,
   listUserGenerations,
   wakeGenerationByTask,
@@ -15,14 +16,14 @@ import {
 import type { Database } from '../../db/schema.ts';
 import type { GenerationRow, GenerationStatus } from '../../db/tables/generations.table.ts';
 import type { Logger } from '../../logger.ts';
-import { LOG_GENERATION_ID, LOG_MODEL_ID } from '../../telemetry/attributes.ts';
+import { LOG_GENERATION_ID, LOG_MODEL_ID, LOG_TASK_ID } from '../../telemetry/attributes.ts';
 import type { BillingService } from '../billing/billing.service.ts';
-import { type Generation, toGeneration } from './generation.ts';
+import { type Generation, REFUNDED_STATUSES, toGeneration } from './generation.ts';
 import { TooManyGenerationsError } from './generation-errors.ts';
 import type { GenerationHooks } from './generation-hooks.ts';
 import { createGenerationMetrics } from './generation-metrics.ts';
 import { createGenerationSteps } from './generation-steps.ts';
-import { generationContext } from './generation-trace.ts';
+import { generationContext, generationLogFields } from './generation-trace.ts';
 import { defaultPollSchedule, type PollSchedule } from './poll-schedule.ts';
 
 /** Dependencies of `createGenerationService`. */
@@ -55,11 +56,11 @@ export interface GenerationServiceDeps {
   readonly leaseMs?: number;
 }
 
-/** What the caller wants generated; the price is taken from the model. */
+/** What the caller wants generated; the price is the model's price of these options (priceOf). */
 export interface StartGeneration {
   readonly userId: number;
   readonly chatId: number;
-  readonly model: Pick<CatalogModel, 'id' | 'kieModel' | 'api' | 'price'>;
+  readonly model: Pick<CatalogModel, 'id' | 'kieModel' | 'api' | 'prices' | 'inputs'>;
   readonly input: Readonly<Record<string, unknown>>;
   /** One per user request (e.g. the confirmed draft); a repeat returns the same generation. */
   readonly idempotencyKey: string;
@@ -78,6 +79,13 @@ export interface RunDueResult {
   /** Steps that threw unexpectedly; their rows are retried when the lease expires. */
   readonly errors: number;
 }
+
+/**
+ * What a KIE callback did: `woken` (its running task is polled now), `adopted` (a create of unknown
+ * outcome got its task), `ignored` (nothing to do: already past polling, or not a task we know for
+ * that generation), `refunded` (its generation was refunded already: nothing moves), `unmatched`.
+ */
+export type KieCallbackOutcome = 'woken' | 'adopted' | 'ignored' | 'refunded' | 'unmatched';
 
 /** Durable, paid KIE generations: charged once, then delivered or refunded exactly once. */
 export interface GenerationService {
@@ -103,6 +111,13 @@ export interface GenerationService {
   cancel(userId: number): Promise<readonly Generation[]>;
   /** A KIE callback named this task: poll it now (the callback is a hint, recordInfo decides). */
   wake(kieTaskId: string): Promise<boolean>;
+  /**
+   * A verified KIE callback for `generationId` (from its `?generation=` query, when present): wakes the
+   * running task it names, or adopts the task for a generation whose create outcome was unknown; the
+   * poll that follows confirms with recordInfo before anything is paid out or refunded. Also stores the
+   * cost KIE reports for a task that ended.
+   */
+  callback(info: KieCallbackInfo, generationId: string | undefined): Promise<KieCallbackOutcome>;
 }
 
 /** Creates the service; all state lives in `generations`, so any instance can resume any row. */
@@ -116,7 +131,7 @@ export function createGenerationService(deps: GenerationServiceDeps): Generation
   const dryRunDurationMs = deps.dryRunDurationMs ?? 3000;
   const maxInFlight = deps.maxInFlightPerUser ?? 3;
 
-  const { step, refundAndSettle, tell } = createGenerationSteps({
+  const { step, refundAndSettle, tell, noteCredits, adopt } = createGenerationSteps({
     db,
     billing,
     kie,
@@ -134,12 +149,14 @@ export function createGenerationService(deps: GenerationServiceDeps): Generation
     async start(request) {
       const id = randomUUID();
       const now = clock();
+      // The options decide the price (KIE bills per option); the row keeps what was charged.
+      const price = priceOf(request.model, request.input).credits;
       const generation = await db.transaction().execute(async (trx) => {
         // Serialises one user's starts (across instances too), so the in-flight bound holds.
         await sql`select id from users where id = ${request.userId} for update`.execute(trx);
         const charge = dryRun
           ? undefined
-          : await billing.chargeIn(trx, request.userId, request.model.price, {
+          : await billing.chargeIn(trx, request.userId, price, {
               idempotencyKey: request.idempotencyKey,
               reference: id,
             });
@@ -157,7 +174,7 @@ export function createGenerationService(deps: GenerationServiceDeps): Generation
           kie_model: request.model.kieModel,
           api: request.model.api,
           input: JSON.stringify(request.input),
-          price: request.model.price,
+          price,
           status: 'pending',
           charge_entry_id: charge?.id ?? null,
           dry_run: dryRun,
@@ -242,5 +259,56 @@ export function createGenerationService(deps: GenerationServiceDeps): Generation
     },
 
     wake: (kieTaskId) => wakeGenerationByTask(db, kieTaskId),
+
+    async callback(info, generationId) {
+      const outcome = (await wakeGenerationByTask(db, info.taskId))
+        ? 'woken'
+        : generationId === undefined
+          ? 'unmatched'
+          : await adoptOrExplain(info, generationId);
+      if (info.done && info.consumeCredits !== undefined) {
+        await noteCredits({ kieTaskId: info.taskId }, info.consumeCredits);
+      }
+      return outcome;
+    },
   };
+
+  /** A callback for a generation none of whose running rows has the task: adopt it, or say why not. */
+  async function adoptOrExplain(info: KieCallbackInfo, generationId: string): Promise<KieCallbackOutcome> {
+    const owner = await findGenerationByTask(db, info.taskId);
+    const seen = { [LOG_TASK_ID]: info.taskId, kie_state: info.state, consume_credits: info.consumeCredits };
+    if (!owner) {
+      const adopted = await adopt(generationId, info.taskId);
+      if (adopted) {
+        logger?.info('KIE callback named the task of a create with unknown outcome: adopted', {
+          ...generationLogFields(adopted),
+          kie_state: info.state,
+        });
+        return 'adopted';
+      }
+    }
+    const row = owner ?? (await findGenerationById(db, generationId));
+    if (!row) return 'unmatched';
+    if (row.id !== generationId || (row.kie_task_id !== null && row.kie_task_id !== info.taskId)) {
+      logger?.warn('KIE callback names a task that is not its generation’s: ignored', {
+        ...generationLogFields(row),
+        ...seen,
+        callback_generation_id: generationId,
+      });
+      return 'unmatched';
+    }
+    if (REFUNDED_STATUSES.includes(row.status)) {
+      // A failed task costs nothing (§5: consumeCredits 0); anything else KIE will charge for.
+      if (info.state !== 'fail') {
+        logger?.warn('KIE callback for a generation already refunded: KIE charged for a task we refunded', {
+          ...generationLogFields(row),
+          ...seen,
+          status: row.status,
+          ...(row.fail_code && { error_code: row.fail_code }),
+        });
+      }
+      return 'refunded';
+    }
+    return 'ignored';
+  }
 }

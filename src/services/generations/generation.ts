@@ -7,8 +7,14 @@ import type {
 
 export type { GenerationApi, GenerationStatus, ResultKind };
 
-/** Statuses a worker still drives (create, poll, deliver). */
-export const ACTIVE_STATUSES: readonly GenerationStatus[] = ['pending', 'running', 'succeeded'];
+/** Statuses a worker still drives (create, settle an unknown create, poll, deliver). */
+export const ACTIVE_STATUSES: readonly GenerationStatus[] = [
+  'pending',
+  'creating',
+  'unknown',
+  'running',
+  'succeeded',
+];
 /** Final statuses in which the charge was refunded (or, for a dry run, nothing was charged). */
 export const REFUNDED_STATUSES: readonly GenerationStatus[] = [
   'failed',
@@ -44,6 +50,8 @@ export interface Generation {
   readonly resultFileId: string | undefined;
   readonly resultKind: ResultKind | undefined;
   readonly deliveryAttempts: number;
+  /** What KIE reported it charged for the task (KIE credits), once it ended; undefined when not reported. */
+  readonly kieCreditsConsumed: number | undefined;
   /** W3C trace context of the confirming update (its trace id is the generation's). */
   readonly traceparent: string | undefined;
   readonly createdAt: Date;
@@ -77,6 +85,7 @@ export function toGeneration(row: GenerationRow): Generation {
     resultFileId: row.result_file_id ?? undefined,
     resultKind: row.result_kind ?? undefined,
     deliveryAttempts: row.delivery_attempts,
+    kieCreditsConsumed: row.kie_credits_consumed ?? undefined,
     traceparent: row.traceparent ?? undefined,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -4,6 +4,7 @@ export {
   createGenerationService,
   type GenerationService,
   type GenerationServiceDeps,
+  type KieCallbackOutcome,
   type RunDueResult,
   type StartGeneration,
 } from './generation.service.ts';

@@ -1,3 +1,5 @@
+import { chunkText } from '../../text/chunk-text.ts';
+
 /** A piece of text and the separator that joins it to the piece before it. */
 interface Unit {
   readonly text: string;
@@ -9,10 +11,11 @@ const PARAGRAPH = /\n[ \t]*\n+/;
 const SENTENCE_END = /(?<=[.!?…]["»”’)\]]*)\s+/u;
 
 /**
- * Splits a long text into segments of at most `maxChars` characters, cutting on paragraph
- * boundaries first, then on sentence boundaries, then between words, and only as a last resort
- * inside a word. Order is kept; whitespace inside paragraphs is kept, blank lines between them
- * become one. Deterministic, so a resumed job cuts the same segments it was quoted with.
+ * Splits a long text into segments of at most `maxChars` characters (UTF-16 units), cutting on
+ * paragraph boundaries first, then on sentence boundaries, then between words, and only as a last
+ * resort inside a word, between two grapheme clusters (an emoji sent to the LLM stays whole, and
+ * the request stays valid UTF-8). Order is kept; whitespace inside paragraphs is kept, blank lines
+ * between them become one. Deterministic, so a resumed job cuts the same segments it was quoted with.
  */
 export function segmentText(text: string, maxChars: number): string[] {
   if (!Number.isInteger(maxChars) || maxChars < 1)
@@ -39,9 +42,7 @@ function splitToFit(paragraph: string, maxChars: number): string[] {
   if (sentences.length > 1) return sentences.flatMap((s) => splitToFit(s, maxChars));
   const words = paragraph.split(/\s+/).filter((w) => w !== '');
   if (words.length > 1) return packWords(words, maxChars);
-  const cuts: string[] = [];
-  for (let i = 0; i < paragraph.length; i += maxChars) cuts.push(paragraph.slice(i, i + maxChars));
-  return cuts;
+  return chunkText(paragraph, maxChars);
 }
 
 /** Words joined by single spaces into runs that fit; a word longer than maxChars is cut. */
@@ -52,7 +53,7 @@ function packWords(words: string[], maxChars: number): string[] {
     if (word.length > maxChars) {
       if (current) runs.push(current);
       current = '';
-      for (let i = 0; i < word.length; i += maxChars) runs.push(word.slice(i, i + maxChars));
+      runs.push(...chunkText(word, maxChars));
       continue;
     }
     if (current && current.length + 1 + word.length > maxChars) {

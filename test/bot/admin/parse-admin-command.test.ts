@@ -32,6 +32,7 @@ describe('parseAdminCommand', () => {
       reason: 'x',
     });
     assert.deepEqual(parseAdminCommand('recheck task_abc-123'), { kind: 'recheck', ref: 'task_abc-123' });
+    assert.deepEqual(parseAdminCommand('refund  stxAbC-12_3 '), { kind: 'refund', chargeId: 'stxAbC-12_3' });
   });
 
   it('answers bad input with the usage of the subcommand that was meant', () => {
@@ -47,6 +48,9 @@ describe('parseAdminCommand', () => {
     assert.equal(usage('adjust bob +5 reason'), 'admin-usage-adjust');
     assert.equal(usage('recheck'), 'admin-usage-recheck');
     assert.equal(usage('recheck <b>'), 'admin-usage-recheck');
+    assert.equal(usage('refund'), 'admin-usage-refund');
+    assert.equal(usage('refund stx1 stx2'), 'admin-usage-refund');
+    assert.equal(usage('refund <i>stx</i>'), 'admin-usage-refund');
     assert.equal(usage('delete everything'), 'admin-usage');
   });
 });

@@ -13,6 +13,7 @@ import type { AdminService } from '../../../src/services/admin/index.ts';
 import type { BillingService } from '../../../src/services/billing/billing.service.ts';
 import type { DraftService } from '../../../src/services/drafts/draft.service.ts';
 import { createBotMetrics } from '../../../src/telemetry/metrics.ts';
+import { acceptingInbox } from '../../support/accepting-inbox.ts';
 import { TEST_BOT_INFO as BOT_INFO } from '../../support/bot-info.ts';
 import { createCaptureLogger } from '../../support/capture-logger.ts';
 import { unused } from '../../support/unused.ts';
@@ -40,7 +41,7 @@ function deps(blocked: number[]): { deps: BotDeps; log: ReturnType<typeof create
           blocked.push(id);
         },
       },
-      claimUpdate: async () => true,
+      inbox: acceptingInbox(),
       metrics: createBotMetrics(),
       // The error handler never touches money.
       billing: unused<BillingService>('billing'),

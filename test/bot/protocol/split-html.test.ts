@@ -49,6 +49,34 @@ describe('splitHtml', () => {
     assert.equal(parts.map(visible).join(''), '😀'.repeat(100));
   });
 
+  it('hard-cuts between grapheme clusters: an emoji, a flag or a ZWJ family at the cut stays whole', () => {
+    const limit = 50;
+    for (const cluster of ['😀', '🇷🇺', '👍🏽', '👨‍👩‍👧‍👦', 'e\u0301']) {
+      // Inside <b> (7 units of closer and opener per part) and bare, with the cluster at every offset
+      // around where the first cut must go.
+      for (const [open, close] of [
+        ['', ''],
+        ['<b>', '</b>'],
+      ]) {
+        for (let lead = limit - 20; lead <= limit; lead++) {
+          const text = `${'a'.repeat(lead)}${cluster}${'b'.repeat(60)}`;
+          const parts = splitHtml(`${open}${text}${close}`, limit);
+          assertValidParts(parts, limit);
+          const shown = parts.map(visible);
+          assert.equal(shown.join(''), text, `${cluster} after ${lead}: nothing lost or doubled`);
+          assert.ok(
+            shown.every((p) => p.isWellFormed()),
+            `${cluster} after ${lead}: a part has a lone surrogate`,
+          );
+          assert.ok(
+            shown.some((p) => p.includes(cluster)),
+            `${cluster} after ${lead}: split across parts`,
+          );
+        }
+      }
+    }
+  });
+
   it('splits a long protocol at the Telegram limit', () => {
     const html = Array.from(
       { length: 300 },

@@ -7,8 +7,17 @@ import { setupTestTelemetry } from '../../support/otel.ts';
 
 // Telemetry first, then the app: undici must be instrumented before the client loads.
 const otel = await setupTestTelemetry();
-const { NANO_BANANA, SONG, TEST_KIE_KEY, pollMusicUntilDone, pollUntilDone, rejectionOf, withKie } =
-  await import('./kie-client-harness.ts');
+const {
+  NANO_BANANA,
+  SONG,
+  TEST_KIE_KEY,
+  VIDEO,
+  pollMusicUntilDone,
+  pollUntilDone,
+  pollVideoUntilDone,
+  rejectionOf,
+  withKie,
+} = await import('./kie-client-harness.ts');
 
 /** Sum of a counter's points whose attributes include `match`. */
 function countOf(metrics: MetricData[], name: string, match: Attributes): number {
@@ -164,6 +173,49 @@ describe('KIE client telemetry', () => {
         countOf(metrics, 'kie.polls', { 'kie.model': 'V4_5', 'kie.task.state': 'success', outcome: 'ok' }),
         1,
         'the only Suno task of this file',
+      );
+    }));
+
+  it('traces Veo calls like Market ones, with kie.api=veo and the raw successFlag; a refusal counts under veo', () =>
+    withKie({}, {}, async (fake, client) => {
+      const { delta } = await counted(async () => {
+        const { taskId } = await client.createVideoTask(VIDEO, { generationId: 'gen-v', userId: 8 });
+        await pollVideoUntilDone(client, taskId);
+        fake.failNext('veoGenerate', 422);
+        await rejectionOf(client.createVideoTask(VIDEO));
+      });
+      const spans = otel.spans.getFinishedSpans();
+      const [ok, refused] = spans.filter((s) => s.name === 'kie.task.create');
+      assertSpan(ok, {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'kie.api': 'veo',
+          'kie.model': 'veo3_fast',
+          'bot.generation.id': 'gen-v',
+          'enduser.id': '8',
+        },
+        status: SpanStatusCode.UNSET,
+      });
+      assertSpan(refused, {
+        status: SpanStatusCode.ERROR,
+        attributes: { 'kie.api': 'veo', 'error.type': 'kie.422', 'kie.code': 422 },
+      });
+      assertSpan(spans.filter((s) => s.name === 'kie.task.poll').at(-1), {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'kie.api': 'veo',
+          'kie.task.state': 'success',
+          'kie.veo.success_flag': 1,
+          'kie.model': 'veo3_fast',
+        },
+      });
+      assert.equal(
+        delta('kie.api.errors', { 'kie.operation': 'create', 'kie.api': 'veo', 'error.type': 'kie.422' }),
+        1,
+      );
+      assert.equal(
+        delta('kie.polls', { 'kie.model': 'veo3_fast', 'kie.task.state': 'success', outcome: 'ok' }),
+        1,
       );
     }));
 

@@ -78,3 +78,20 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
   }
   throw new Error('expected a rejection');
 }
+
+/** A valid Veo 3.1 Fast text-to-video request, options under Veo's camelCase keys (kie-api.md §8). */
+export const VIDEO = {
+  model: 'veo3_fast',
+  input: { prompt: 'A dog playing in a park', aspectRatio: '16:9', resolution: '720p', duration: '8' },
+} as const;
+
+/** Polls Veo record-info until the task is done. */
+export async function pollVideoUntilDone(client: KieClient, taskId: string, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 1; ; attempt += 1) {
+    const info = await client.videoRecordInfo(taskId, { attempt, model: VIDEO.model });
+    if (info.done) return info;
+    if (Date.now() > deadline) throw new Error(`task ${taskId} still ${info.state}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

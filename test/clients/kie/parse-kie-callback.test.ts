@@ -34,6 +34,7 @@ describe('parseKieCallback: bodies as documented', () => {
       done: true,
       failCode: '500',
       failMsg: 'Internal server error',
+      consumeCredits: 0,
       dedupeKey: 'e98962:fail',
     });
     const bare = parseKieCallback({ code: 501, message: 'Generation failed', data: { taskId: 't1' } });
@@ -65,6 +66,78 @@ describe('parseKieCallback: bodies as documented', () => {
       data: { callbackType: 'complete', task_id: 's2' },
     });
     assert.deepEqual([policy?.state, policy?.failCode, policy?.resultUrls], ['fail', '400', undefined]);
+  });
+
+  it('reads the Veo callbacks of H `155-…`: success with info.resultUrls, failures 400 and 422 without info', () => {
+    const success = parseKieCallback({
+      code: 200,
+      msg: 'Veo3.1 视频生成成功。',
+      data: {
+        taskId: 'veo_task_abcdef123456',
+        promptJson: '{"aspectRatio":"16:9","model":"veo3_fast","prompt":"cat"}',
+        info: {
+          resultUrls: ['http://example.com/video1.mp4'],
+          originUrls: ['http://example.com/original_video1.mp4'],
+          resolution: '1080p',
+        },
+        fallbackFlag: false,
+      },
+    });
+    assert.deepEqual(success, {
+      api: 'veo',
+      taskId: 'veo_task_abcdef123456',
+      state: 'success',
+      done: true,
+      resultUrls: ['http://example.com/video1.mp4'],
+      dedupeKey: 'veo_task_abcdef123456:success',
+    });
+    const policy = parseKieCallback({
+      code: 400,
+      msg: 'Your prompt was flagged by Website as violating content policies.',
+      data: { taskId: 'veo_task_abcdef123456', fallbackFlag: false },
+    });
+    assert.deepEqual(
+      [policy?.api, policy?.state, policy?.done, policy?.failCode, policy?.failMsg, policy?.resultUrls],
+      [
+        'veo',
+        'fail',
+        true,
+        '400',
+        'Your prompt was flagged by Website as violating content policies.',
+        undefined,
+      ],
+    );
+    const flow = parseKieCallback({
+      code: 422,
+      msg: 'Your request was rejected by Flow(…).',
+      data: { taskId: 'veo_task_abcdef123456', fallbackFlag: false },
+    });
+    assert.deepEqual(
+      [flow?.state, flow?.failCode, flow?.dedupeKey],
+      ['fail', '422', 'veo_task_abcdef123456:fail'],
+    );
+    // The callback schema types info.resultUrls as a string such as '[http://example.com/video1.mp4]'.
+    const stringly = parseKieCallback({
+      code: 200,
+      msg: 'ok',
+      data: { taskId: 'v2', info: { resultUrls: '[http://example.com/video1.mp4]' } },
+    });
+    assert.deepEqual(stringly?.resultUrls, ['http://example.com/video1.mp4']);
+  });
+
+  it('reads what KIE charged under either key (§5 consumeCredits, §11 creditsConsumed), Market and Suno', () => {
+    const market = (credits: Record<string, unknown>) =>
+      parseKieCallback({ code: 200, msg: 'ok', data: { taskId: 't9', state: 'success', ...credits } });
+    assert.equal(market({ consumeCredits: 110 })?.consumeCredits, 110);
+    assert.equal(market({ creditsConsumed: 6.5 })?.consumeCredits, 6.5);
+    assert.equal(market({})?.consumeCredits, undefined, 'optional (§9 row 5)');
+    assert.equal(market({ consumeCredits: 'lots' })?.consumeCredits, undefined, 'only a number counts');
+    const suno = parseKieCallback({
+      code: 200,
+      msg: 'All generated successfully.',
+      data: { callbackType: 'complete', task_id: 's9', data: [], creditsConsumed: 12 },
+    });
+    assert.equal(suno?.consumeCredits, 12);
   });
 
   it('returns undefined for anything that is not a KIE callback', () => {
@@ -125,6 +198,7 @@ describe('parseKieCallback: what the fake KIE sends', () => {
     assert.equal((await fetch(a?.resultUrls?.[0] ?? '')).status, 200);
     assert.deepEqual(b, a);
     assert.equal(a?.dedupeKey, `${a?.taskId}:success`);
+    assert.equal(a?.consumeCredits, 4, 'nano-banana: $0.02 = 4 KIE credits (§10)');
   });
 
   it('Suno stages map to generating, generating, success with both audio URLs', async () => {
@@ -141,9 +215,37 @@ describe('parseKieCallback: what the fake KIE sends', () => {
     );
     const complete = parsed[2];
     assert.equal(complete?.resultUrls?.length, 2);
+    assert.deepEqual(
+      parsed.map((p) => p?.consumeCredits),
+      [undefined, undefined, 12],
+      'the cost comes with the complete stage: $0.06 a request (§10)',
+    );
     assert.ok(complete?.resultUrls?.every((u) => u.endsWith('.mp3')));
     assert.equal(parsed[0]?.dedupeKey, parsed[1]?.dedupeKey, 'non-final stages share a key');
     assert.notEqual(parsed[1]?.dedupeKey, complete?.dedupeKey);
+  });
+
+  it('a Veo success and failure (successFlag 2 or 3) parse as api veo, with the video URL or the error code', async () => {
+    const video = { prompt: 'a dog in a park', model: 'veo3_fast', aspectRatio: '9:16' };
+    fake.script('veo3_fast', { outcome: 'success', times: 1 });
+    const [ok] = await collect('/api/v1/veo/generate', video, 1);
+    const success = parseKieCallback(ok?.raw);
+    assert.deepEqual([success?.api, success?.state, success?.done], ['veo', 'success', true]);
+    assert.equal(success?.resultUrls?.length, 1);
+    assert.equal((await fetch(success?.resultUrls?.[0] ?? '')).headers.get('content-type'), 'video/mp4');
+    fake.script('veo3_fast', {
+      outcome: 'fail',
+      failCode: '400',
+      failMsg: 'unsafe image',
+      upstreamFailure: true,
+      times: 1,
+    });
+    const [bad] = await collect('/api/v1/veo/generate', video, 1);
+    const failure = parseKieCallback(bad?.raw);
+    assert.deepEqual(
+      [failure?.api, failure?.state, failure?.failCode, failure?.failMsg],
+      ['veo', 'fail', '400', 'unsafe image'],
+    );
   });
 
   it('a failed Market task gives failCode and failMsg', async () => {

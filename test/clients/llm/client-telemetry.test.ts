@@ -48,6 +48,8 @@ describe('LLM client telemetry (GenAI conventions)', () => {
           'server.address': '127.0.0.1',
           'server.port': fake.port,
           'llm.cost': result.usage.cost as number,
+          // The same figure under the key LLM observability tools read.
+          'gen_ai.usage.cost': result.usage.cost as number,
           'llm.upstream_provider': 'FakeProvider',
           'llm.attempts': 1,
           'enduser.id': '42',
@@ -97,7 +99,7 @@ describe('LLM client telemetry (GenAI conventions)', () => {
         status: SpanStatusCode.ERROR,
         attributes: { 'error.type': 'llm.insufficient_credits', 'gen_ai.request.model': TEST_MODEL },
         events: ['exception'],
-        absent: ['gen_ai.response.model', 'gen_ai.usage.input_tokens'],
+        absent: ['gen_ai.response.model', 'gen_ai.usage.input_tokens', 'gen_ai.usage.cost', 'llm.cost'],
       });
       const duration = (await otel.collectMetrics()).find(
         (m) => m.descriptor.name === 'gen_ai.client.operation.duration',

@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { insertGeneration } from '../../../src/db/repositories/generation.repository.ts';
 import type { Database } from '../../../src/db/schema.ts';
-import type { GenerationRow, GenerationStatus } from '../../../src/db/tables/generations.table.ts';
+import type {
+  GenerationApi,
+  GenerationRow,
+  GenerationStatus,
+} from '../../../src/db/tables/generations.table.ts';
 import type { BillingService } from '../../../src/services/billing/billing.service.ts';
 
 /** A W3C traceparent with a known trace id. */
@@ -15,10 +19,14 @@ export interface SeedGeneration {
   readonly status: GenerationStatus;
   readonly modelId?: string;
   readonly kieModel?: string;
+  /** @default 'market' */
+  readonly api?: GenerationApi;
   readonly price?: number;
   readonly kieTaskId?: string;
   readonly traceparent?: string;
   readonly failCode?: string;
+  /** What KIE reported it charged (KIE credits). */
+  readonly kieCreditsConsumed?: number;
   /** @default now + 1 h, so only a re-check makes it due */
   readonly nextRunAt?: Date;
   readonly createdAt?: Date;
@@ -45,6 +53,7 @@ export async function seedGeneration(
     chat_id: seed.userId,
     model_id: seed.modelId ?? 'nano-banana',
     kie_model: seed.kieModel ?? 'google/nano-banana',
+    ...(seed.api && { api: seed.api }),
     input: JSON.stringify({ prompt: 'a fox' }),
     price,
     status: seed.status,
@@ -53,6 +62,7 @@ export async function seedGeneration(
     refund_entry_id: refund?.id ?? null,
     traceparent: seed.traceparent ?? null,
     fail_code: seed.failCode ?? null,
+    kie_credits_consumed: seed.kieCreditsConsumed ?? null,
     next_run_at: seed.nextRunAt ?? new Date(now.getTime() + 3600_000),
     deadline_at: new Date(now.getTime() + 900_000),
     created_at: seed.createdAt ?? now,

@@ -304,6 +304,38 @@ describe(`admin service (${DATABASE_KIND})`, () => {
     assert.equal(await admin.recheck(ADMIN, 'no-such-task'), undefined);
   });
 
+  it('re-checks a Veo generation at Veo’s own record-info (kie-api.md §8)', async () => {
+    const userId = await newUser(50);
+    fake.script('veo3_fast', {
+      outcome: 'fail',
+      failCode: '400',
+      failMsg: 'policy',
+      stateDurationsMs: FAST,
+      times: 1,
+    });
+    const { taskId } = await kie.createVideoTask({ model: 'veo3_fast', input: { prompt: 'a fox running' } });
+    await kieState(taskId, 'fail');
+    const row = await seedGeneration(db, billing, {
+      userId,
+      status: 'running',
+      api: 'veo',
+      kieModel: 'veo3_fast',
+      kieTaskId: taskId,
+    });
+    const report = await admin.recheck(ADMIN, row.id);
+    assert.deepEqual(report?.kie, {
+      kind: 'state',
+      state: 'fail',
+      failCode: '400',
+      failMsg: 'policy',
+      resultCount: 0,
+    });
+    assert.ok(
+      fake.requests().some((r) => r.path === '/api/v1/veo/record-info' && r.url.includes(taskId)),
+      'asked /api/v1/veo/record-info, not the Market recordInfo (which would answer 404)',
+    );
+  });
+
   it('lists in-flight and failed generations, newest first', async () => {
     const userId = await newUser(50);
     const rows: GenerationRow[] = [];

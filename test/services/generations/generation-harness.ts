@@ -11,7 +11,15 @@ import {
 import { createUserService } from '../../../src/services/user.service.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 
-export const MODEL = { id: 'nano-banana', kieModel: 'google/nano-banana', api: 'market', price: 7 } as const;
+/** What MODEL costs whatever the options. */
+export const PRICE = 7;
+export const MODEL = {
+  id: 'nano-banana',
+  kieModel: 'google/nano-banana',
+  api: 'market',
+  prices: [{ when: {}, credits: PRICE, kieCredits: 4 }],
+  inputs: [],
+} as const;
 export const CREATE_PATH = '/api/v1/jobs/createTask';
 const FAST: TaskBehaviour['stateDurationsMs'] = { waiting: 100, queuing: 100, generating: 200 };
 

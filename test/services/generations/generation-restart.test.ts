@@ -3,7 +3,13 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { createBillingService } from '../../../src/services/billing/billing.service.ts';
 import { DATABASE_KIND } from '../../support/test-database.ts';
-import { createGenerationHarness, type GenerationHarness, MODEL, runUntil } from './generation-harness.ts';
+import {
+  createGenerationHarness,
+  type GenerationHarness,
+  MODEL,
+  PRICE,
+  runUntil,
+} from './generation-harness.ts';
 
 describe(`generation restart and concurrency (${DATABASE_KIND})`, () => {
   let h: GenerationHarness;
@@ -63,7 +69,7 @@ describe(`generation restart and concurrency (${DATABASE_KIND})`, () => {
     assert.equal(h.createCalls(), 20, 'the fake saw exactly 20 createTask');
     assert.equal(new Set(done.map((g) => g.kieTaskId)).size, 20);
     assert.deepEqual(await chargesAndRefunds(), { charge: 20, topup: 20 });
-    for (const user of users) assert.equal(await h.billing.balance(user), 20 - MODEL.price);
+    for (const user of users) assert.equal(await h.billing.balance(user), 20 - PRICE);
   });
 
   it('two instances running runDue concurrently create each task once', async () => {

@@ -4,7 +4,13 @@ import { sql } from 'kysely';
 import { InsufficientBalanceError } from '../../../src/errors/billing-errors.ts';
 import { DeliveryRejectedError } from '../../../src/services/generations/index.ts';
 import { DATABASE_KIND } from '../../support/test-database.ts';
-import { createGenerationHarness, type GenerationHarness, MODEL, runUntil } from './generation-harness.ts';
+import {
+  createGenerationHarness,
+  type GenerationHarness,
+  MODEL,
+  PRICE,
+  runUntil,
+} from './generation-harness.ts';
 
 describe(`generation service (${DATABASE_KIND})`, () => {
   let h: GenerationHarness;
@@ -46,8 +52,8 @@ describe(`generation service (${DATABASE_KIND})`, () => {
     assert.deepEqual(delivered, [[...(done?.resultUrls ?? [])]], 'delivered once, with the result URLs');
     await service.runDue({ limit: 50, workerId: 'w-test' });
     assert.equal(delivered.length, 1, 'a delivered generation is never claimed again');
-    assert.equal(await h.billing.balance(user), 100 - MODEL.price);
-    assert.deepEqual(await entries(user), [`charge:-${MODEL.price}`]);
+    assert.equal(await h.billing.balance(user), 100 - PRICE);
+    assert.deepEqual(await entries(user), [`charge:-${PRICE}`]);
   });
 
   it('refunds a task KIE reports as failed', async () => {
@@ -58,7 +64,7 @@ describe(`generation service (${DATABASE_KIND})`, () => {
     assert.equal(done?.failCode, '500');
     assert.ok(done?.refundEntryId);
     assert.equal(await h.billing.balance(user), 50);
-    assert.deepEqual(await entries(user), [`charge:-${MODEL.price}`, `refund:${MODEL.price}`]);
+    assert.deepEqual(await entries(user), [`charge:-${PRICE}`, `refund:${PRICE}`]);
   });
 
   it('times out a hanging task and refunds it', async () => {
@@ -76,7 +82,7 @@ describe(`generation service (${DATABASE_KIND})`, () => {
     assert.equal(done?.failCode, 'generation.timeout');
     assert.ok((done?.pollAttempts ?? 0) > 0);
     assert.equal(await h.billing.balance(user), 50);
-    assert.deepEqual(await entries(user), [`charge:-${MODEL.price}`, `refund:${MODEL.price}`]);
+    assert.deepEqual(await entries(user), [`charge:-${PRICE}`, `refund:${PRICE}`]);
   });
 
   it('refunds when KIE answers 402 on createTask', async () => {
@@ -88,7 +94,7 @@ describe(`generation service (${DATABASE_KIND})`, () => {
     assert.equal(done?.failCode, 'kie.insufficient_credits');
     assert.equal(done?.kieTaskId, undefined);
     assert.equal(await h.billing.balance(user), 50);
-    assert.deepEqual(await entries(user), [`charge:-${MODEL.price}`, `refund:${MODEL.price}`]);
+    assert.deepEqual(await entries(user), [`charge:-${PRICE}`, `refund:${PRICE}`]);
   });
 
   it('refunds a result that could not be delivered', async () => {
@@ -109,11 +115,11 @@ describe(`generation service (${DATABASE_KIND})`, () => {
     assert.equal(attempts, 1, 'a refusal is not retried');
     await service.runDue({ limit: 50, workerId: 'w-test' });
     assert.equal(await h.billing.balance(user), 50);
-    assert.deepEqual(await entries(user), [`charge:-${MODEL.price}`, `refund:${MODEL.price}`]);
+    assert.deepEqual(await entries(user), [`charge:-${PRICE}`, `refund:${PRICE}`]);
   });
 
   it('writes nothing when the balance is too low', async () => {
-    const user = await h.user(MODEL.price - 1);
+    const user = await h.user(PRICE - 1);
     const before = await sql<{ n: number }>`select count(*)::int as n from generations`.execute(h.handle.db);
     await assert.rejects(start(user, `k-${user}`), InsufficientBalanceError);
     const afterRows = await sql<{ n: number }>`select count(*)::int as n from generations`.execute(
@@ -121,6 +127,6 @@ describe(`generation service (${DATABASE_KIND})`, () => {
     );
     assert.equal(afterRows.rows[0]?.n, before.rows[0]?.n);
     assert.deepEqual(await entries(user), []);
-    assert.equal(await h.billing.balance(user), MODEL.price - 1);
+    assert.equal(await h.billing.balance(user), PRICE - 1);
   });
 });
