@@ -246,9 +246,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     run: () => runLeased(reconcileLease, () => reconciler.reconcile()),
     logger,
   });
-  // KIE's balance, checked by every instance (free); no key or KIE_BALANCE_CHECK_MS=0: no check, no gauge.
+  // KIE's balance, checked by every instance (free); no key, DRY_RUN (KIE is never called) or
+  // KIE_BALANCE_CHECK_MS=0: no check, no gauge.
   const balanceTask =
-    kie && config.kieBalance.checkIntervalMs > 0
+    kie && !config.generations.dryRun && config.kieBalance.checkIntervalMs > 0
       ? createKieBalancePoller({
           kie,
           intervalMs: config.kieBalance.checkIntervalMs,
