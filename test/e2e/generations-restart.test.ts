@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createDatabase } from '../../src/db/database.ts';
 import { createKieFake, type KieFake } from '../../src/fakes/kie/index.ts';
 import { type ChatMessage, createTelegramFake, type TelegramFake } from '../../src/fakes/telegram/index.ts';
 import { TEST_TOKEN } from '../support/bot-harness.ts';
@@ -88,6 +89,22 @@ describe('generations survive the bot being killed (separate process, embedded d
     }
     assert.equal(user.messages().filter((m) => m.media).length, 0, 'nothing delivered before the kill');
     await bot.stop('SIGKILL');
+    // What the database holds at the kill decides each ending: a row still 'creating' had its create
+    // in flight (KIE may or may not have made the task, and nothing can tell), every other row is
+    // either created at KIE or not sent yet. Creates run concurrently, so any number can be in flight.
+    const handle = await createDatabase({ dataDir });
+    const atKill = await handle.db
+      .selectFrom('generations')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('status')
+      .execute();
+    await handle.destroy();
+    const inFlightCreates = Number(atKill.find((r) => r.status === 'creating')?.n ?? 0);
+    assert.equal(
+      atKill.reduce((sum, r) => sum + Number(r.n), 0),
+      IN_FLIGHT,
+      `every confirmation is a generation: ${JSON.stringify(atKill)}`,
+    );
 
     bot = startBotProcess(await env());
     try {
@@ -115,8 +132,12 @@ describe('generations survive the bot being killed (separate process, embedded d
       const delivered = done.filter((t) => /done in/.test(t)).length;
       const refunded = done.filter((t) => /❌/.test(t)).length;
       assert.equal(delivered + refunded, IN_FLIGHT, done.join(' | '));
-      // Half the tasks were at KIE before the kill, and only creates in flight at that moment end refunded.
-      assert.ok(refunded < IN_FLIGHT / 2, `only creates in flight at the kill are refunded (${refunded})`);
+      // Only the creates in flight at the kill end refunded; everything else is delivered.
+      assert.equal(
+        refunded,
+        inFlightCreates,
+        `refunded = creates in flight at the kill (${JSON.stringify(atKill)})`,
+      );
       const photos = user.messages().filter((m) => m.media?.kind === 'photo');
       assert.equal(photos.length, delivered, 'each delivered exactly once');
       const captions = new Set(photos.map((p) => p.caption));
