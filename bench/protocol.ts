@@ -98,6 +98,7 @@ async function setup(latencyMs: number): Promise<Bench> {
       pricePerSegment: 1,
       progressIntervalMs: 3000,
       jobTimeoutMs: 600_000,
+      pasteMergeMs: 3000,
     },
   });
   let nextUser = 1;

@@ -8,6 +8,8 @@ import { createResultDelivery } from './bot/generations/deliver-result.ts';
 import { createInputPreparer } from './bot/generations/prepare-input.ts';
 import { createStatusNotifier } from './bot/generations/status-notifier.ts';
 import { type AppBot, type CreateBotOptions, createBot } from './bot/index.ts';
+import { continueKeyboard } from './bot/keyboards/top-up.ts';
+import { ADMIN_ALERT_KEY } from './bot/message-keys.ts';
 import { createTelegramProtocolNotifier } from './bot/protocol/protocol-notifier.ts';
 import { CatalogError, loadCatalog, marginProblems } from './catalog/index.ts';
 import { createKieClient, type KieClient } from './clients/kie/index.ts';
@@ -40,6 +42,7 @@ import { createProtocolService } from './services/protocols/index.ts';
 import { retryDueUpdates } from './services/updates/retry-due-updates.ts';
 import { createUpdateInbox } from './services/updates/update-inbox.ts';
 import { createUserService } from './services/user.service.ts';
+import { languageOfUser } from './services/user-language.ts';
 import { createBotMetrics } from './telemetry/metrics.ts';
 import { registerSecret } from './telemetry/redact.ts';
 
@@ -153,14 +156,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     logger,
     // Admins read alerts in their own language when they have used the bot, else the default.
     send: async (adminId, alert) => {
-      const lang = (await users.get(adminId))?.language ?? config.defaultLanguage;
+      const lang = await languageOfUser(users, adminId, config.defaultLanguage);
       const ref = alert.errorRef
         ? `\n${appBot.i18n.t(lang, 'error-reference', { ref: alert.errorRef })}`
         : '';
       const detail = alert.detail ? `\n${alert.detail}` : '';
       await appBot.bot.api.sendMessage(
         adminId,
-        `${appBot.i18n.t(lang, `admin-alert-${alert.incident.replaceAll(/[._]/g, '-')}`)}${detail}${ref}`,
+        `${appBot.i18n.t(lang, ADMIN_ALERT_KEY[alert.incident] ?? 'admin-alert-other', { incident: alert.incident })}${detail}${ref}`,
       );
     },
   });
@@ -186,6 +189,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         notifier: createTelegramProtocolNotifier({
           api: () => appBot.bot.api,
           i18n: () => appBot.i18n,
+          billing,
           logger,
         }),
       })
@@ -217,7 +221,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     fetchTransactions: async (offset, limit) =>
       (await bot.api.getStarTransactions({ offset, limit })).transactions,
     notify: async (payment) => {
-      const lang = (await users.get(payment.userId))?.language ?? config.defaultLanguage;
+      const lang = await languageOfUser(users, payment.userId, config.defaultLanguage);
       await bot.api.sendMessage(
         payment.userId,
         i18n.t(lang, 'payment-reconciled', {
@@ -225,6 +229,8 @@ export async function createApp(options: AppOptions): Promise<App> {
           credits: payment.credits,
           balance: payment.balanceAfter,
         }),
+        // Bought from a confirmation or quote (the payload says): Continue goes back to it.
+        payment.target && { reply_markup: continueKeyboard((key) => i18n.t(lang, key), payment.target) },
       );
     },
     logger,
@@ -274,7 +280,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   const hookDeps = { api: bot.api, i18n, catalog, users, logger, defaultLanguage: config.defaultLanguage };
   const delivery = createResultDelivery(hookDeps);
-  const notify = createStatusNotifier({ ...hookDeps, alerts, intervalMs: gen.statusIntervalMs });
+  const notify = createStatusNotifier({ ...hookDeps, billing, alerts, intervalMs: gen.statusIntervalMs });
 
   let runner: RunnerHandle | undefined;
   let server: Server | undefined;

@@ -276,6 +276,10 @@ const protocolVars = {
     z.coerce.number({ message: 'must be milliseconds' }).int().min(0).default(3000),
   ),
   PROTOCOL_JOB_TIMEOUT_MS: positiveInt(30 * 60_000, 'must be milliseconds'),
+  PASTE_MERGE_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: 'must be milliseconds' }).int().min(0).default(3000),
+  ),
 };
 
 const schema = z.object({
@@ -413,6 +417,11 @@ export interface ProtocolConfig {
   readonly progressIntervalMs: number;
   /** From confirmation to giving up and refunding. @default 1800000 */
   readonly jobTimeoutMs: number;
+  /**
+   * A text message sent at most this long (by Telegram's message dates) after a part a client cut
+   * off a longer paste joins it: one quote, one price. 0 turns the merge off. @default 3000
+   */
+  readonly pasteMergeMs: number;
 }
 
 /** KIE client settings (see src/clients/kie). */
@@ -527,6 +536,7 @@ function toConfig(raw: Raw): Config {
       pricePerSegment: raw.PROTOCOL_PRICE_PER_SEGMENT,
       progressIntervalMs: raw.PROTOCOL_PROGRESS_INTERVAL_MS,
       jobTimeoutMs: raw.PROTOCOL_JOB_TIMEOUT_MS,
+      pasteMergeMs: raw.PASTE_MERGE_MS,
     }),
   });
 }

@@ -3,6 +3,7 @@ import type { Bot } from 'grammy';
 import type { Logger } from '../logger.ts';
 import { LANGUAGES, type Language } from '../services/user.service.ts';
 import type { BotContext } from './context.ts';
+import { COMMAND_KEY } from './message-keys.ts';
 import { ADMIN_COMMANDS, KNOWN_COMMANDS } from './middlewares/update-attributes.ts';
 
 /** Registers the command menu Telegram shows next to the input field, in every language we speak. */
@@ -44,5 +45,8 @@ export async function setAdminCommands(
 }
 
 function menu(i18n: I18n<BotContext>, lang: Language, names: ReadonlySet<string>) {
-  return [...names].map((command) => ({ command, description: i18n.t(lang, `command-${command}`) }));
+  return [...names].map((command) => ({
+    command,
+    description: i18n.t(lang, COMMAND_KEY[command] ?? 'command-help'),
+  }));
 }

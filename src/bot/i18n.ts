@@ -1,20 +1,22 @@
 import { fileURLToPath } from 'node:url';
 import { I18n } from '@grammyjs/i18n';
-import { isLanguage, type Language } from '../services/user.service.ts';
+import type { Language } from '../services/user.service.ts';
+import { userLanguage } from '../services/user-language.ts';
 import type { BotContext } from './context.ts';
+
+export { languageFromTelegram } from '../services/user-language.ts';
 
 /** Folder of the Fluent files (`en.ftl`, `ru.ftl`). */
 export const LOCALES_DIR = fileURLToPath(new URL('../../locales', import.meta.url));
 
-/** Maps Telegram's language_code (e.g. `ru-RU`, `uk`) to a language we speak, if any. */
-export function languageFromTelegram(code: string | undefined): Language | undefined {
-  const base = code?.toLowerCase().split('-')[0];
-  return isLanguage(base) ? base : undefined;
-}
-
-/** The user's language: their choice, else Telegram's language_code, else the configured default. */
+/**
+ * The sender's language by the one rule (userLanguage): their choice, else Telegram's language_code,
+ * else the default. The update's own language_code wins over the stored one (it is the newest), and
+ * stands in when the user could not be loaded.
+ */
 export function languageOf(ctx: Pick<BotContext, 'user' | 'from'>, fallback: Language): Language {
-  return ctx.user?.language ?? languageFromTelegram(ctx.from?.language_code) ?? fallback;
+  const telegramLanguage = ctx.from?.language_code ?? ctx.user?.telegramLanguage;
+  return userLanguage({ language: ctx.user?.language, telegramLanguage }, fallback);
 }
 
 /** Fluent translations; the locale comes from the user record, never from a session. */

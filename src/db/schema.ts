@@ -6,6 +6,7 @@ import type { JobLeasesTable } from './tables/job-leases.table.ts';
 import type { LedgerEntriesTable } from './tables/ledger-entries.table.ts';
 import type { ProcessedUpdatesTable } from './tables/processed-updates.table.ts';
 import type { ProtocolJobsTable } from './tables/protocol-jobs.table.ts';
+import type { ProtocolPastePartsTable } from './tables/protocol-paste-parts.table.ts';
 import type { ProtocolSegmentsTable } from './tables/protocol-segments.table.ts';
 import type { UsersTable } from './tables/users.table.ts';
 
@@ -20,5 +21,6 @@ export interface Database {
   admin_incidents: AdminIncidentsTable;
   protocol_jobs: ProtocolJobsTable;
   protocol_segments: ProtocolSegmentsTable;
+  protocol_paste_parts: ProtocolPastePartsTable;
   job_leases: JobLeasesTable;
 }

@@ -6,6 +6,7 @@ import type { DatabaseHandle } from '../db/database.ts';
 import { createKieFake, type KieFake } from '../fakes/kie/index.ts';
 import { createLlmFake, type LlmFake } from '../fakes/llm/index.ts';
 import { createTelegramFake, type TelegramFake } from '../fakes/telegram/index.ts';
+import { WEB_CHAT_FIRST_USER } from '../fakes/telegram/web-chat/web-chat.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { sandboxFaultSwitches } from './fault-switches.ts';
 
@@ -46,12 +47,17 @@ export interface Sandbox {
 /**
  * Starts the Telegram fake (with its web chat), the KIE and LLM fakes, and the real bot pointed at
  * all three. Env: SANDBOX_TELEGRAM_PORT (8081), SANDBOX_HOST (127.0.0.1), SANDBOX_DATABASE_URL,
- * GRAFANA_URL (http://localhost:3000), DATA_DIR; the bot's own variables apply too.
+ * GRAFANA_URL (http://localhost:3000), DATA_DIR; the bot's own variables apply too. The web chat's
+ * first user is an admin unless ADMIN_IDS says who is. The Telegram fake keeps its chats under
+ * DATA_DIR/sandbox/telegram-fake, so a restarted sandbox shows the same conversation.
  */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const { env } = options;
   const host = env.SANDBOX_HOST ?? '127.0.0.1';
   const port = Number(env.SANDBOX_TELEGRAM_PORT ?? 8081);
+  const dataDir = join(env.DATA_DIR ?? './data', 'sandbox');
+  // Read once config exists; the web chat asks only when a page loads.
+  let adminIds: readonly number[] = [];
   // The KIE and LLM fakes are only the bot's business: loopback, any free port.
   const kie = createKieFake({
     apiKey: SANDBOX_KIE_API_KEY,
@@ -64,9 +70,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     host,
     port,
     defaultToken: SANDBOX_TOKEN,
-    // Ids continue across restarts (the database remembers handled ids), as Telegram's do.
+    // Ids continue across restarts (the database remembers handled ids), as Telegram's do: from the
+    // fake's saved counter, and never below the clock, should a crash have lost the last save.
     firstUpdateId: Date.now(),
+    dataDir: join(dataDir, 'telegram-fake'),
     webChat: {
+      adminIds: () => adminIds,
       grafanaUrl: env.GRAFANA_URL || 'http://localhost:3000',
       switches: sandboxFaultSwitches(kie, llm, { kieCredits: KIE_CREDITS }),
       // KIE result URLs point at the loopback fake: the page loads them through the web chat.
@@ -84,7 +93,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     KIE_API_KEY: SANDBOX_KIE_API_KEY,
     LLM_BASE_URL: llm.baseUrl,
     LLM_API_KEY: SANDBOX_LLM_API_KEY,
-    DATA_DIR: join(env.DATA_DIR ?? './data', 'sandbox'),
+    DATA_DIR: dataDir,
+    // Whoever opens the web chat first can try /admin; an explicit ADMIN_IDS wins.
+    ADMIN_IDS: env.ADMIN_IDS?.trim() || String(WEB_CHAT_FIRST_USER.id),
     BOT_MODE: 'polling',
     DATABASE_URL: env.SANDBOX_DATABASE_URL ?? '',
     PORT: env.PORT ?? '8080',
@@ -92,6 +103,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     // In a chat, log lines would interleave with the conversation: only warnings show there.
     LOG_LEVEL: env.LOG_LEVEL ?? (options.interactive ? 'warn' : 'info'),
   });
+  adminIds = config.adminIds;
   if (!options.database) mkdirSync(config.dataDir, { recursive: true });
   const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const stopFakes = () => Promise.all([telegram.stop(), kie.stop(), llm.stop()]);

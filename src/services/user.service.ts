@@ -17,6 +17,8 @@ export interface User {
   readonly id: number;
   /** The language the user picked, if any. */
   readonly language: Language | undefined;
+  /** Telegram's language_code as last sent (any code, e.g. `pt-BR`), if Telegram ever sent one. */
+  readonly telegramLanguage: string | undefined;
   readonly firstSeenAt: Date;
   readonly lastSeenAt: Date;
   readonly blocked: boolean;
@@ -30,6 +32,7 @@ function toUser(row: UserRow): User {
   return {
     id: row.id,
     language: isLanguage(row.language) ? row.language : undefined,
+    telegramLanguage: row.telegram_language ?? undefined,
     firstSeenAt: row.first_seen_at,
     lastSeenAt: row.last_seen_at,
     blocked: row.blocked_at !== null,
@@ -38,8 +41,8 @@ function toUser(row: UserRow): User {
 
 /** Users: first/last seen, language, blocked flag. */
 export interface UserService {
-  /** Records that the user was seen now and returns them. */
-  touch(id: number): Promise<User>;
+  /** Records that the user was seen now (with Telegram's language_code, when the update has one) and returns them. */
+  touch(id: number, telegramLanguage?: string): Promise<User>;
   get(id: number): Promise<User | undefined>;
   setLanguage(id: number, language: Language): Promise<void>;
   markBlocked(id: number): Promise<void>;
@@ -47,7 +50,7 @@ export interface UserService {
 
 export function createUserService(db: Kysely<Database>, now: () => Date = () => new Date()): UserService {
   return {
-    touch: async (id) => toUser(await upsertSeenUser(db, id, now())),
+    touch: async (id, telegramLanguage) => toUser(await upsertSeenUser(db, id, now(), telegramLanguage)),
     get: async (id) => {
       const row = await findUserById(db, id);
       return row && toUser(row);

@@ -144,7 +144,19 @@ describe(`bot end to end through the Telegram fake (${DATABASE_KIND})`, () => {
     assert.match((await user.waitForMessage()).text ?? '', /don't know the command \/frobnicate/);
     const before = user.messages().length;
     await user.sendSticker();
+    const hint = await user.waitForMessage((m) => /Nice sticker/.test(m.text ?? ''));
+    assert.ok(buttonTexts(hint.replyMarkup).includes('📝 Protocol from a text'), 'the hint shows the menu');
+    const chat = { id: user.id, type: 'private', first_name: 'Eve' };
+    const from = { id: user.id, is_bot: false, first_name: 'Eve' };
+    const date = Math.floor(Date.now() / 1000);
+    await user.deliverUpdate({
+      message: { message_id: 900, date, chat, from, location: { latitude: 52.5, longitude: 13.4 } },
+    } as never);
     await user.waitForMessage((m) => /can't handle this kind of message/.test(m.text ?? ''));
+    // A service message (the user pinned something) is no request: no answer, no error.
+    await user.deliverUpdate({
+      message: { message_id: 901, date, chat, from, pinned_message: { message_id: 900, date, chat } },
+    } as never);
     await user.editLastText('edited');
     await user.deliverUpdate({
       channel_post: {
@@ -156,7 +168,7 @@ describe(`bot end to end through the Telegram fake (${DATABASE_KIND})`, () => {
     } as never);
     await user.sendCommand('/help');
     await user.waitForMessage((m) => /What I can do/.test(m.text ?? ''));
-    assert.equal(user.messages().length, before + 2, 'edit and channel post got no reply');
+    assert.equal(user.messages().length, before + 3, 'pin, edit and channel post got no reply');
     assert.ok(
       !h.log.lines().some((l) => l.level === 'error'),
       JSON.stringify(h.log.lines().filter((l) => l.level === 'error')),

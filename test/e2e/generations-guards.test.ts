@@ -143,7 +143,7 @@ describe(`generations: money and button guards (${DATABASE_KIND})`, () => {
     assert.match(summary.text ?? '', /8 credits are back/);
     assert.equal(await h.balance(user.id), 22);
     const status = user.messages().find((m) => m.messageId === second.messageId);
-    assert.match(status?.text ?? '', /🚫 Nano Banana: cancelled\.\n8 credits were returned/);
+    assert.match(status?.text ?? '', /🚫 Nano Banana: cancelled\.\n↩️ 8 credits were returned/);
     assert.equal(h.kie.tasks().length, 1, 'the running task was not touched');
   });
 });

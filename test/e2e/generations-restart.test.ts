@@ -59,7 +59,7 @@ describe('generations survive the bot being killed (separate process, embedded d
     // Fund through the real flow: Stars top-up of the biggest pack would do, but the ledger is faster.
     await user.sendCommand('/balance');
     const balance = await user.waitForMessage((m) => /Your balance/.test(m.text ?? ''));
-    await user.pressButton({ messageId: balance.messageId, text: /: 300 credits for/ });
+    await user.pressButton({ messageId: balance.messageId, text: /^300 credits · / });
     const invoice = await user.waitForMessage((m) => m.invoice !== undefined);
     assert.equal((await user.pay(invoice.messageId)).approved, true);
     const credited = await user.waitForMessage((m) => /credits added/.test(m.text ?? ''));

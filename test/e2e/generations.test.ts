@@ -75,7 +75,7 @@ describe(`generations end to end (${DATABASE_KIND})`, () => {
     await user.sendCommand('/history');
     const history = await user.waitForMessage((m) => /Your generations/.test(m.text ?? ''));
     assert.match(history.text ?? '', /1\. .* · Nano Banana · ✅ delivered · 8 cr/);
-    await user.pressButton({ messageId: history.messageId, text: /🔁 1/ });
+    await user.pressButton({ messageId: history.messageId, text: /Resend #1/ });
     const resent = await user.waitForMessage(
       (m) => m.media?.kind === 'photo' && m.media.sentAs === 'file_id',
     );
@@ -132,7 +132,10 @@ describe(`generations end to end (${DATABASE_KIND})`, () => {
     await user.pressButton({ messageId: confirm.messageId, text: /Confirm/ });
     const failed = await user.waitForMessage((m) => /❌/.test(m.text ?? ''), { timeoutMs: 10_000 });
     assert.equal(failed.messageId, confirm.messageId, 'the status message itself says what happened');
-    assert.match(failed.text ?? '', /❌ Nano Banana: the model could not make this one/);
+    assert.match(
+      failed.text ?? '',
+      /❌ Nano Banana: the model refused this request[\s\S]*Change the description/,
+    );
     assert.match(failed.text ?? '', /8 credits were returned to your balance/);
     const ref = failed.text?.match(/ref ([0-9a-f]{8})/)?.[1];
     assert.ok(ref, 'an error reference');
@@ -184,7 +187,7 @@ describe(`generations end to end (${DATABASE_KIND})`, () => {
     await h.fund(user.id, 10);
     await openConfirmation(user, /Images/, /^Nano Banana ·/, 'forever');
     await user.pressButton({ text: /Confirm/ });
-    const failed = await user.waitForMessage((m) => /took too long/.test(m.text ?? ''), {
+    const failed = await user.waitForMessage((m) => /not ready in time/.test(m.text ?? ''), {
       timeoutMs: 10_000,
     });
     assert.match(failed.text ?? '', /8 credits were returned/);
@@ -203,10 +206,10 @@ describe(`generations end to end (${DATABASE_KIND})`, () => {
       await u.pressButton({ text: /Confirm/ });
     }
     for (const u of users) {
-      const m = await u.waitForMessage((x) => /temporarily unavailable/.test(x.text ?? ''), {
+      const m = await u.waitForMessage((x) => /out of credits on our side/.test(x.text ?? ''), {
         timeoutMs: 10_000,
       });
-      assert.match(m.text ?? '', /8 credits were returned/);
+      assert.match(m.text ?? '', /8 credits were returned to your balance, which is now 10 credits/);
       assert.equal(await h.balance(u.id), 10);
     }
     await admin.waitForMessage((m) => /KIE account is out of credits/.test(m.text ?? ''));

@@ -64,7 +64,7 @@ describe(`Stars are never lost (${DATABASE_KIND})`, () => {
     const harness = h as BotHarness;
     await user.sendCommand('/balance');
     const balance = await user.waitForMessage((m) => /balance/i.test(m.text ?? ''));
-    await user.pressButton({ messageId: balance.messageId, text: /credits for/ });
+    await user.pressButton({ messageId: balance.messageId, text: /credits · \d+ ⭐/ });
     const invoice = await user.waitForMessage((m) => m.invoice !== undefined);
     let update: Update | undefined;
     const capture = (e: { update: Update }) => {

@@ -39,7 +39,7 @@ describe('a Stars payment survives kill -9 between its claim and its credit (sep
     const user = fake.user({ id: 8401, firstName: 'Crash' });
     await user.sendCommand('/balance');
     const balance = await user.waitForMessage((m) => /Your balance/.test(m.text ?? ''));
-    await user.pressButton({ messageId: balance.messageId, text: /credits for/ });
+    await user.pressButton({ messageId: balance.messageId, text: /credits · \d+ ⭐/ });
     const invoice = await user.waitForMessage((m) => m.invoice !== undefined);
     assert.equal((await user.pay(invoice.messageId)).approved, true);
     await bot.waitFor(HELD);

@@ -27,7 +27,7 @@ describe(`balance and Telegram Stars top-up (${DATABASE_KIND})`, () => {
     assert.ok(packButtons.length >= 3, 'a button per pack');
     const first = packButtons[0];
     const credits = Number(first?.text.match(/(\d+) credits/)?.[1]);
-    const stars = Number(first?.text.match(/for (\d+) ⭐/)?.[1]);
+    const stars = Number(first?.text.match(/ · (\d+) ⭐/)?.[1]);
 
     await user.pressButton({ messageId: balance.messageId, data: first?.callback_data as string });
     const invoice = await user.waitForMessage((m) => m.invoice !== undefined);
@@ -62,7 +62,7 @@ describe(`balance and Telegram Stars top-up (${DATABASE_KIND})`, () => {
     const balance = await user.waitForMessage();
     assert.match(balance.text ?? '', /Ваш баланс: 0 кредитов/);
     const pack = buttons(balance.replyMarkup).find((b) => b.callback_data?.startsWith('topup:'));
-    assert.match(pack?.text ?? '', /кредитов за \d+ ⭐/);
+    assert.match(pack?.text ?? '', /^\d+ кредитов · \d+ ⭐$/);
     await user.pressButton({ messageId: balance.messageId, data: pack?.callback_data as string });
     const invoice = await user.waitForMessage((m) => m.invoice !== undefined);
     assert.match(invoice.invoice?.title ?? '', /кредитов/);

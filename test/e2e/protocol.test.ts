@@ -102,6 +102,10 @@ describe(`protocols in Telegram (${DATABASE_KIND})`, () => {
     for (const heading of ['Summary', 'Decisions', 'Action items', 'Open questions']) {
       assert.match(protocol.text ?? '', new RegExp(heading));
     }
+    // The LLM fake's protocol reflects the text: a part's decision, task with its owner, and question.
+    assert.match(protocol.text ?? '', /The team decided to adopt option 1 for the rollout\./);
+    assert.match(protocol.text ?? '', /Ann will prepare the budget for topic 1 by Friday\. — Ann/);
+    assert.match(protocol.text ?? '', /Who signs off on topic 12\?/);
     assert.ok((protocol.text ?? '').length <= 4096);
     assert.ok(!h.log.raw().includes(LLM_KEY));
     assert.deepEqual(
@@ -160,10 +164,10 @@ describe(`protocols in Telegram (${DATABASE_KIND})`, () => {
     const quote = await user.waitForMessage((m) => /→ 12 parts/.test(m.text ?? ''));
     await user.pressButton({ messageId: quote.messageId, text: /Confirm/ });
     const failed = await user.waitForMessage(
-      (m) => m.messageId === quote.messageId && /temporarily unavailable/.test(m.text ?? ''),
+      (m) => m.messageId === quote.messageId && /out of credits on our side/.test(m.text ?? ''),
       { timeoutMs: 10_000 },
     );
-    assert.match(failed.text ?? '', /Your 14 credits were returned\./);
+    assert.match(failed.text ?? '', /14 credits were returned to your balance, which is now 100 credits\./);
     const ref = /ref ([0-9a-f]{8})/.exec(failed.text ?? '')?.[1];
     assert.ok(ref, failed.text);
     assert.equal(await balance(user.id), 100);

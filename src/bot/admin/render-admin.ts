@@ -13,6 +13,7 @@ import { cutText } from '../../text/cut-text.ts';
 import type { BotContext } from '../context.ts';
 import { escapeHtml } from '../escape-html.ts';
 import { languageOf } from '../i18n.ts';
+import { LEDGER_OPERATION_KEY } from '../message-keys.ts';
 
 // Admin replies use HTML: every value that did not come from our own code (reasons, model names,
 // KIE codes and messages, ids KIE chose) is escaped. Ids are passed as strings so Fluent does not
@@ -86,7 +87,7 @@ function renderLedgerEntry(ctx: BotContext, e: LedgerEntry): string {
   return ctx.t('admin-ledger-line', {
     date: dateFormat(ctx).format(e.createdAt),
     entry: String(e.id),
-    operation: ctx.t(`ledger-operation-${e.operation}`),
+    operation: ctx.t(LEDGER_OPERATION_KEY[e.operation]),
     amount: signed(e.amount),
     balanceAfter: e.balanceAfter,
     note,

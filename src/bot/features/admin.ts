@@ -1,4 +1,6 @@
 import { Composer } from 'grammy';
+import type { LedgerEntry } from '../../services/billing/ledger-entry.ts';
+import { languageOfUser } from '../../services/user-language.ts';
 import { type AdminCommand, parseAdminCommand } from '../admin/parse-admin-command.ts';
 import {
   renderAdjusted,
@@ -61,6 +63,7 @@ async function run(
         idempotencyKey,
       });
       await ctx.reply(renderAdjusted(ctx, result), html);
+      if (!result.replayed) await tellAdjusted(ctx, result.entry);
       return;
     }
     case 'recheck':
@@ -69,6 +72,29 @@ async function run(
     case 'refund':
       await ctx.reply(renderRefunded(ctx, await admin.refundStars(adminId, command.chargeId)), html);
       return;
+  }
+}
+
+/**
+ * Tells the user about an admin's change to their balance, in their language, with the reason and
+ * the new balance. A user who blocked the bot cannot be told; the adjustment stands either way.
+ */
+async function tellAdjusted(ctx: BotContext, entry: LedgerEntry): Promise<void> {
+  const lang = await languageOfUser(ctx.deps.users, entry.userId, ctx.deps.config.defaultLanguage);
+  const t = (key: string, args: Record<string, string | number>) =>
+    ctx.i18n.fluent.translate(lang, key, args);
+  const args = { credits: Math.abs(entry.amount), reason: entry.reason ?? '', balance: entry.balanceAfter };
+  // Plain text: the reason is the admin's own words, shown as typed.
+  const text =
+    entry.amount > 0 ? t('admin-adjust-notice-added', args) : t('admin-adjust-notice-removed', args);
+  try {
+    await ctx.api.sendMessage(entry.userId, text);
+  } catch (error) {
+    ctx.deps.logger.warn('Could not tell a user about an admin adjustment', {
+      user_id: entry.userId,
+      entry_id: entry.id,
+      err: error,
+    });
   }
 }
 

@@ -1,9 +1,12 @@
 import { Composer } from 'grammy';
+import { ledgerLabel } from '../../services/billing/ledger-entry.ts';
 import type { BotContext } from '../context.ts';
 import { languageOf } from '../i18n.ts';
 import { MENU } from '../keyboards/main-menu.ts';
-import { topUpKeyboard } from '../keyboards/top-up.ts';
+import { TOP_UP_FOR, topUpKeyboard } from '../keyboards/top-up.ts';
+import { LEDGER_OPERATION_KEY } from '../message-keys.ts';
 import { handledBy } from '../middlewares/handled-by.ts';
+import { decodeTarget, TARGET_PATTERN } from '../payments/top-up-target.ts';
 
 /** How many recent operations /balance lists. */
 const HISTORY_SIZE = 5;
@@ -21,7 +24,7 @@ async function balanceText(ctx: BotContext): Promise<string> {
   const lines = entries.map((e) =>
     ctx.t('balance-history-line', {
       date: date.format(e.createdAt),
-      operation: ctx.t(`ledger-operation-${e.operation}`),
+      operation: ctx.t(LEDGER_OPERATION_KEY[ledgerLabel(e)]),
       amount: e.amount > 0 ? `+${e.amount}` : String(e.amount),
     }),
   );
@@ -44,6 +47,17 @@ composer.callbackQuery(MENU.balance, handledBy('balance'), async (ctx) => {
   await ctx.editMessageText(await balanceText(ctx), {
     parse_mode: 'HTML',
     reply_markup: topUpKeyboard(ctx, ctx.deps.packs),
+  });
+});
+
+// Top up under a confirmation or quote the balance does not cover: the packs in a new message, so the
+// confirmation stays; paying leads back to it (the receipt's Continue).
+composer.callbackQuery(new RegExp(`^${TOP_UP_FOR}:${TARGET_PATTERN}$`), handledBy('balance'), async (ctx) => {
+  const target = decodeTarget(ctx.match[1], ctx.match[2]);
+  await ctx.answerCallbackQuery();
+  await ctx.reply(await balanceText(ctx), {
+    parse_mode: 'HTML',
+    reply_markup: topUpKeyboard(ctx, ctx.deps.packs, target),
   });
 });
 

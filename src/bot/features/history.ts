@@ -1,14 +1,18 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import { findModel } from '../../catalog/index.ts';
 import type { Generation } from '../../services/generations/index.ts';
+import { cutText } from '../../text/cut-text.ts';
 import type { BotContext } from '../context.ts';
 import { escapeHtml } from '../escape-html.ts';
 import { languageOf } from '../i18n.ts';
 import { GEN } from '../keyboards/generate.ts';
+import { HISTORY_STATUS_KEY } from '../message-keys.ts';
 import { handledBy } from '../middlewares/handled-by.ts';
 
 /** Generations per /history page. */
 export const HISTORY_PAGE_SIZE = 5;
+/** UTF-16 units of each generation's description shown, ellipsis included. */
+const PROMPT_SHOWN = 60;
 
 const composer = new Composer<BotContext>();
 const feature = composer.chatType('private');
@@ -32,17 +36,23 @@ async function historyPage(
   const lines = items.map((g: Generation, i) => {
     const n = offset + i + 1;
     const model = escapeHtml(findModel(ctx.deps.catalog, g.modelId)?.title[lang] ?? g.modelId);
-    return ctx.t('history-line', {
+    const line = ctx.t('history-line', {
       n,
       date: date.format(g.createdAt),
       model,
-      status: ctx.t(`history-status-${g.status.replace('_', '-')}`),
+      status: ctx.t(HISTORY_STATUS_KEY[g.status]),
       price: g.dryRun ? 0 : g.price,
     });
+    // The description tells the entries apart; cut at whole graphemes, before escaping.
+    const prompt = typeof g.input.prompt === 'string' ? g.input.prompt.replace(/\s+/g, ' ').trim() : '';
+    return prompt ? `${line}\n    📝 <i>${escapeHtml(cutText(prompt, PROMPT_SHOWN))}</i>` : line;
   });
+  // "🔁 Resend #3", two to a row: the number matches the line above.
+  let inRow = 0;
   items.forEach((g, i) => {
-    if (g.resultFileId)
-      keyboard.text(ctx.t('history-resend', { n: offset + i + 1 }), `${GEN.resend}:${g.id}`);
+    if (!g.resultFileId) return;
+    keyboard.text(ctx.t('history-resend', { n: offset + i + 1 }), `${GEN.resend}:${g.id}`);
+    if (++inRow % 2 === 0) keyboard.row();
   });
   keyboard.row();
   if (offset > 0) keyboard.text('◀️', `${GEN.history}:${Math.max(0, offset - HISTORY_PAGE_SIZE)}`);

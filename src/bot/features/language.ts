@@ -1,8 +1,8 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { Composer } from 'grammy';
 import { isLanguage } from '../../services/user.service.ts';
 import type { BotContext } from '../context.ts';
 import { LANGUAGE_ACTION, languageKeyboard } from '../keyboards/language.ts';
-import { MENU } from '../keyboards/main-menu.ts';
+import { MENU, mainMenuKeyboard } from '../keyboards/main-menu.ts';
 import { handledBy } from '../middlewares/handled-by.ts';
 
 const composer = new Composer<BotContext>();
@@ -28,9 +28,11 @@ composer.callbackQuery(new RegExp(`^${LANGUAGE_ACTION}:(.+)$`), handledBy('langu
   ctx.user = { ...ctx.user, language: lang };
   ctx.i18n.useLocale(lang);
   await ctx.answerCallbackQuery({ text: ctx.t('language-changed') });
-  await ctx.editMessageText(ctx.t('language-changed'), {
-    reply_markup: new InlineKeyboard().text(ctx.t('menu-back'), MENU.main),
-  });
+  // Straight back to the main menu, already in the new language: no extra Back tap.
+  await ctx.editMessageText(
+    `${ctx.t('language-changed')}\n\n${ctx.t('start-greeting', { name: ctx.from.first_name })}`,
+    { reply_markup: mainMenuKeyboard(ctx) },
+  );
 });
 
 /** /language: pick ru or en, remembered per user. */

@@ -1,32 +1,39 @@
-import { Composer } from 'grammy';
+import { Composer, GrammyError } from 'grammy';
 import { starsTopUpKey } from '../../services/billing/stars-keys.ts';
 import { RECONCILED_REASON } from '../../services/billing/stars-reconciler.ts';
 import type { BotContext } from '../context.ts';
 import { languageOf } from '../i18n.ts';
-import { TOP_UP_ACTION } from '../keyboards/top-up.ts';
+import { protocolQuoteKeyboard } from '../keyboards/protocol.ts';
+import { continueKeyboard, TOP_UP_ACTION, TOP_UP_CONTINUE } from '../keyboards/top-up.ts';
 import { handledBy } from '../middlewares/handled-by.ts';
-import { encodeInvoicePayload } from '../payments/invoice-payload.ts';
+import { decodeInvoicePayload, encodeInvoicePayload } from '../payments/invoice-payload.ts';
 import { matchPack, STARS_CURRENCY } from '../payments/match-pack.ts';
+import { decodeTarget, TARGET_PATTERN } from '../payments/top-up-target.ts';
 
 const composer = new Composer<BotContext>();
 
-// A pack button: send the invoice.
-composer.callbackQuery(new RegExp(`^${TOP_UP_ACTION}:(.+)$`), handledBy('payments'), async (ctx) => {
-  const pack = ctx.deps.packs.find((p) => p.id === ctx.match[1]);
-  if (!pack) {
-    await ctx.answerCallbackQuery({ text: ctx.t('button-expired') });
-    return;
-  }
-  await ctx.answerCallbackQuery();
-  const lang = languageOf(ctx, ctx.deps.config.defaultLanguage);
-  await ctx.replyWithInvoice(
-    ctx.t('invoice-title', { credits: pack.credits }),
-    ctx.t('invoice-description', { title: pack.title[lang], credits: pack.credits }),
-    encodeInvoicePayload({ packId: pack.id, userId: ctx.from.id }),
-    STARS_CURRENCY,
-    [{ label: pack.title[lang], amount: pack.stars }],
-  );
-});
+// A pack button: send the invoice, carrying the confirmation or quote it was bought for, if any.
+composer.callbackQuery(
+  new RegExp(`^${TOP_UP_ACTION}:([a-z0-9_-]{1,32})(?::${TARGET_PATTERN})?$`),
+  handledBy('payments'),
+  async (ctx) => {
+    const pack = ctx.deps.packs.find((p) => p.id === ctx.match[1]);
+    if (!pack) {
+      await ctx.answerCallbackQuery({ text: ctx.t('button-expired') });
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    const lang = languageOf(ctx, ctx.deps.config.defaultLanguage);
+    const target = decodeTarget(ctx.match[2], ctx.match[3]);
+    await ctx.replyWithInvoice(
+      ctx.t('invoice-title', { credits: pack.credits }),
+      ctx.t('invoice-description', { title: pack.title[lang], credits: pack.credits }),
+      encodeInvoicePayload({ packId: pack.id, userId: ctx.from.id, target }),
+      STARS_CURRENCY,
+      [{ label: pack.title[lang], amount: pack.stars }],
+    );
+  },
+);
 
 // Telegram asks before taking the Stars; we must answer within 10 s.
 composer.on('pre_checkout_query', handledBy('payments'), async (ctx) => {
@@ -75,8 +82,49 @@ composer.on('message:successful_payment', handledBy('payments'), async (ctx) => 
   });
   // Reconciliation got there first and told the user already.
   if (entry.reason === RECONCILED_REASON) return;
-  await ctx.reply(ctx.t('payment-credited', { credits: pack.credits, balance: entry.balanceAfter }));
+  const target = decodeInvoicePayload(payment.invoice_payload)?.target;
+  await ctx.reply(ctx.t('payment-credited', { credits: pack.credits, balance: entry.balanceAfter }), {
+    ...(target && { reply_markup: continueKeyboard((key) => ctx.t(key), target) }),
+  });
 });
 
-/** Telegram Stars top-ups: invoice, pre-checkout validation, crediting. */
+/** Telegram's answer to an edit that changes nothing: here, the second of two quick presses. */
+const notModified = (error: unknown) =>
+  error instanceof GrammyError && error.error_code === 400 && /not modified/i.test(error.description);
+
+// Continue after a top-up for a protocol quote: the receipt becomes the quote, with the new balance.
+// (A generation draft's Continue is the generate feature's.)
+composer.callbackQuery(
+  new RegExp(`^${TOP_UP_CONTINUE}:p:([\\w-]{1,36})$`),
+  handledBy('payments'),
+  async (ctx) => {
+    const job = await ctx.deps.protocols?.get(ctx.match[1] as string);
+    if (job && job.userId !== ctx.from.id) {
+      ctx.deps.logger.warn("Refused a Continue on another user's protocol", { job_id: job.id });
+      await ctx.answerCallbackQuery({ text: ctx.t('protocol-not-yours'), show_alert: true });
+      return;
+    }
+    if (job?.status !== 'quoted') {
+      // Confirmed, cancelled or expired meanwhile: say so, and take the dead button away.
+      await ctx.answerCallbackQuery({ text: ctx.t('topup-continue-protocol-gone'), show_alert: true });
+      await ctx.editMessageReplyMarkup().catch(() => {});
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    const balance = await ctx.deps.billing.balance(job.userId);
+    const short = balance < job.price;
+    const args = { chars: job.inputChars, segments: job.segmentCount, price: job.price, balance };
+    try {
+      await ctx.editMessageText(ctx.t(short ? 'protocol-quote-short' : 'protocol-quote', args), {
+        parse_mode: 'HTML',
+        reply_markup: protocolQuoteKeyboard(ctx, job, short),
+      });
+    } catch (error) {
+      // The same quote is already on screen: a double press shows it once.
+      if (!notModified(error)) throw error;
+    }
+  },
+);
+
+/** Telegram Stars top-ups: invoice, pre-checkout validation, crediting, Continue back to a quote. */
 export const paymentsFeature = composer;

@@ -11,6 +11,7 @@ import {
   type ResultKind,
 } from '../../services/generations/index.ts';
 import type { Language, UserService } from '../../services/user.service.ts';
+import { languageOfUser } from '../../services/user-language.ts';
 import {
   ATTR_BOT_DELIVERY_METHOD,
   ATTR_BOT_GENERATION_ID,
@@ -167,7 +168,7 @@ export function createResultDelivery(deps: ResultDeliveryDeps): (g: Generation) 
     );
 
   return async (g) => {
-    const lang = (await users.get(g.userId).catch(() => undefined))?.language ?? deps.defaultLanguage;
+    const lang = await languageOfUser(users, g.userId, deps.defaultLanguage);
     const model = findModel(catalog, g.modelId);
     const prompt = typeof g.input.prompt === 'string' ? g.input.prompt : '';
     const excerpt = cutText(prompt, CAPTION_PROMPT_CHARS);

@@ -1,14 +1,18 @@
 import type { I18n } from '@grammyjs/i18n';
-import { type Api, GrammyError } from 'grammy';
+import { type Api, GrammyError, type InlineKeyboard } from 'grammy';
 import type { Catalog } from '../../catalog/index.ts';
 import { findModel } from '../../catalog/index.ts';
 import { classifyError } from '../../errors/classify-error.ts';
 import type { Logger } from '../../logger.ts';
 import type { AdminAlerts } from '../../services/admin/admin-alerts.ts';
+import type { BillingService } from '../../services/billing/billing.service.ts';
 import type { Generation, GenerationProgress } from '../../services/generations/index.ts';
 import { generationRef, REFUNDED_STATUSES } from '../../services/generations/index.ts';
 import type { Language, UserService } from '../../services/user.service.ts';
+import { languageOfUser } from '../../services/user-language.ts';
 import type { BotContext } from '../context.ts';
+import { escapeHtml } from '../escape-html.ts';
+import { afterGenerationKeyboard, queuedGenerationKeyboard } from '../keyboards/after-generation.ts';
 import { failureReasonKey } from './failure-reason.ts';
 import { formatElapsed } from './format-elapsed.ts';
 
@@ -21,12 +25,20 @@ export interface StatusNotifierDeps {
   readonly i18n: I18n<BotContext>;
   readonly catalog: Catalog;
   readonly users: UserService;
+  /** Read when a refund is shown, so the message says the balance it left. */
+  readonly billing: Pick<BillingService, 'balance'>;
   readonly alerts: AdminAlerts;
   readonly logger: Logger;
   readonly defaultLanguage: Language;
   /** Least time between two edits of one chat's status message; final states are never held back. */
   readonly intervalMs: number;
   readonly now?: () => number;
+}
+
+/** What a status message shows: its text, and the buttons under it (none once it moved on). */
+interface Shown {
+  readonly text: string;
+  readonly markup?: InlineKeyboard;
 }
 
 /** The two hooks of the status message (see GenerationHooks). */
@@ -46,60 +58,76 @@ export interface StatusNotifier {
  * error reference. Telegram allows about one edit per second per chat; we allow far fewer.
  */
 export function createStatusNotifier(deps: StatusNotifierDeps): StatusNotifier {
-  const { api, i18n, catalog, users, alerts, logger } = deps;
+  const { api, i18n, catalog, users, billing, alerts, logger } = deps;
+  const languageOf = (userId: number) => languageOfUser(users, userId, deps.defaultLanguage);
   const clock = deps.now ?? Date.now;
   const lastEdit = new Map<number, number>();
   const lastAction = new Map<number, number>();
   // What each status message shows now: an identical edit would only earn a 400 "not modified".
   const shown = new Map<string, string>();
 
-  const languageOf = async (userId: number): Promise<Language> =>
-    (await users.get(userId).catch(() => undefined))?.language ?? deps.defaultLanguage;
-
-  const render = (g: Generation, lang: Language, progress: GenerationProgress): string | undefined => {
+  const render = async (
+    g: Generation,
+    lang: Language,
+    progress: GenerationProgress,
+  ): Promise<Shown | undefined> => {
     const model = findModel(catalog, g.modelId)?.title[lang] ?? g.modelId;
     const elapsed = formatElapsed(clock() - g.createdAt.getTime());
     const t = (key: string, args: Record<string, string | number> = {}) =>
       i18n.t(lang, key, { model, ...args });
     const dry = g.dryRun ? `${t('gen-dry-run-note')}\n` : '';
-    if (progress.type === 'queued') return `${dry}${t('gen-status-queue', { position: progress.position })}`;
+    // Not yet at KIE: a Cancel button refunds it (the handler checks it is still pending).
+    const cancel = () => queuedGenerationKeyboard(t, g.id);
+    if (progress.type === 'queued') {
+      return { text: `${dry}${t('gen-status-queue', { position: progress.position })}`, markup: cancel() };
+    }
     switch (g.status) {
       case 'pending':
+        return { text: `${dry}${t('gen-status-queued')}`, markup: cancel() };
       case 'creating':
-        return `${dry}${t('gen-status-queued')}`;
+        return { text: `${dry}${t('gen-status-queued')}` };
       // A create of unknown outcome may well be generating at KIE: to the user it is.
       case 'unknown':
       case 'running':
-        return `${dry}${t('gen-status-running', { elapsed })}`;
+        return { text: `${dry}${t('gen-status-running', { elapsed })}` };
       case 'succeeded':
-        return `${dry}${t('gen-status-sending', { elapsed })}`;
+        return { text: `${dry}${t('gen-status-sending', { elapsed })}` };
       case 'delivered':
-        return `${dry}${t('gen-status-delivered', { elapsed, price: g.dryRun ? 0 : g.price })}`;
+        return {
+          text: `${dry}${t('gen-status-delivered', { elapsed, price: g.dryRun ? 0 : g.price })}`,
+          markup: afterGenerationKeyboard(t, g.id),
+        };
       default: {
         if (!REFUNDED_STATUSES.includes(g.status)) return undefined;
-        const refund = g.dryRun ? t('gen-refund-dry-run') : t('gen-refunded', { price: g.price });
-        const head =
-          g.status === 'cancelled'
-            ? t('gen-status-cancelled')
-            : t('gen-status-failed', { reason: t(failureReasonKey(g.failCode)) });
-        const ref =
-          g.status === 'cancelled' ? '' : `\n\n${i18n.t(lang, 'error-reference', { ref: generationRef(g) })}`;
-        return `${dry}${head}\n${refund}${ref}`;
+        // Read now, so the message shows the balance with this refund in it.
+        const refund = g.dryRun
+          ? t('gen-refund-dry-run')
+          : t('gen-refunded', { price: g.price, balance: await billing.balance(g.userId) });
+        if (g.status === 'cancelled') return { text: `${dry}${t('gen-status-cancelled')}\n${refund}` };
+        const head = t('gen-status-failed', { reason: t(failureReasonKey(g)) });
+        // In <code>, so one tap copies it for support.
+        const ref = t('error-reference', { ref: `<code>${escapeHtml(generationRef(g))}</code>` });
+        return { text: `${dry}${head}\n${refund}\n\n${ref}`, markup: afterGenerationKeyboard(t, g.id) };
       }
     }
   };
 
   /** Edits the status message; a final state that cannot be edited in is sent as a new message. */
-  const show = async (g: Generation, text: string, final: boolean): Promise<void> => {
+  const show = async (g: Generation, shown: Shown, final: boolean): Promise<void> => {
+    // Leaving out reply_markup removes the buttons, as the message moves past the queue.
+    const other = { parse_mode: 'HTML' as const, ...(shown.markup && { reply_markup: shown.markup }) };
     try {
       if (g.statusMessageId === undefined) throw new Error('no status message');
-      await api.editMessageText(g.chatId, g.statusMessageId, text, { parse_mode: 'HTML' });
+      await api.editMessageText(g.chatId, g.statusMessageId, shown.text, other);
     } catch (error) {
       if (error instanceof GrammyError && /message is not modified/.test(error.description)) return;
-      if (final) await api.sendMessage(g.chatId, text, { parse_mode: 'HTML' });
+      if (final) await api.sendMessage(g.chatId, shown.text, other);
       else throw error;
     }
   };
+
+  /** Identical text and buttons would only earn a 400 "not modified". */
+  const fingerprint = (shown: Shown) => `${shown.text}\u0000${JSON.stringify(shown.markup ?? null)}`;
 
   const forget = (g: Generation) => {
     lastEdit.delete(g.chatId);
@@ -121,11 +149,11 @@ export function createStatusNotifier(deps: StatusNotifierDeps): StatusNotifier {
           }
           return;
         }
-        const text = render(g, await languageOf(g.userId), progress);
-        if (text === undefined || (!final && shown.get(g.id) === text)) return;
+        const view = await render(g, await languageOf(g.userId), progress);
+        if (view === undefined || (!final && shown.get(g.id) === fingerprint(view))) return;
         lastEdit.set(g.chatId, now);
-        shown.set(g.id, text);
-        await show(g, text, final);
+        shown.set(g.id, fingerprint(view));
+        await show(g, view, final);
         if (final) forget(g);
       } catch (error) {
         // A status message is a courtesy: its failure never touches the generation or the money.
@@ -142,10 +170,10 @@ export function createStatusNotifier(deps: StatusNotifierDeps): StatusNotifier {
         // The operator's KIE account is empty: admins hear it once per incident, not once per user.
         await alerts.raise({ incident: 'kie.insufficient_credits', errorRef: generationRef(g) });
       }
-      const text = render(g, await languageOf(g.userId), { type: 'step' });
-      if (text === undefined) return;
+      const view = await render(g, await languageOf(g.userId), { type: 'step' });
+      if (view === undefined) return;
       try {
-        await show(g, text, true);
+        await show(g, view, true);
         forget(g);
       } catch (error) {
         if (classifyError(error).retryable) throw error;

@@ -1,6 +1,7 @@
 import type { I18n } from '@grammyjs/i18n';
 import { trace } from '@opentelemetry/api';
 import type { BotError } from 'grammy';
+import { AppError } from '../../errors/app-error.ts';
 import { type ClassifiedError, classifyError, isInfrastructureFailure } from '../../errors/classify-error.ts';
 import { errorRefFor } from '../../errors/error-ref.ts';
 import type { Language } from '../../services/user.service.ts';
@@ -14,6 +15,7 @@ import {
 import { markSpanError } from '../../telemetry/tracing.ts';
 import { cutText } from '../../text/cut-text.ts';
 import type { BotContext, BotDeps } from '../context.ts';
+import { escapeHtml } from '../escape-html.ts';
 import { languageOf } from '../i18n.ts';
 
 /** Telegram shows 0-200 characters of a callback answer and refuses more (MESSAGE_TOO_LONG). */
@@ -86,17 +88,40 @@ async function tellUser(
 ): Promise<void> {
   const lang: Language = languageOf(ctx, deps.config.defaultLanguage);
   const key = classified.userMessageKey ?? 'error-generic';
-  const text = `${i18n.t(lang, key, classified.userMessageArgs)}\n\n${i18n.t(lang, 'error-reference', { ref })}`;
+  // A plain input mistake (too long, empty, not enough credits…) says what to fix; a reference would
+  // only suggest that something broke.
+  const mistake = classified.error instanceof AppError && classified.error.expected;
+  const say = (args: Readonly<Record<string, string | number>>, shownRef: string) =>
+    mistake
+      ? i18n.t(lang, key, args)
+      : `${i18n.t(lang, key, args)}\n\n${i18n.t(lang, 'error-reference', { ref: shownRef })}`;
   try {
     if (ctx.callbackQuery) {
       try {
-        await ctx.answerCallbackQuery({ text: cutText(text, CALLBACK_ANSWER_LIMIT), show_alert: true });
+        // An alert shows plain text only.
+        const alert = say(classified.userMessageArgs, ref);
+        await ctx.answerCallbackQuery({ text: cutText(alert, CALLBACK_ANSWER_LIMIT), show_alert: true });
         return;
       } catch {
         // Already answered, or too old: fall back to a message.
       }
     }
-    if (ctx.chat) await ctx.api.sendMessage(ctx.chat.id, text);
+    if (!ctx.chat) return;
+    // Mistakes are plain text (usage lines show `<telegram id>`). The rest is HTML, so the reference is
+    // one tap to copy; the arguments may hold user text, so they are escaped.
+    if (mistake) {
+      await ctx.api.sendMessage(ctx.chat.id, say(classified.userMessageArgs, ref));
+      return;
+    }
+    const escaped = Object.fromEntries(
+      Object.entries(classified.userMessageArgs).map(([k, v]) => [
+        k,
+        typeof v === 'string' ? escapeHtml(v) : v,
+      ]),
+    );
+    await ctx.api.sendMessage(ctx.chat.id, say(escaped, `<code>${escapeHtml(ref)}</code>`), {
+      parse_mode: 'HTML',
+    });
   } catch (replyError) {
     deps.logger.warn('Could not tell the user about an error', { err: replyError, [LOG_ERROR_REF]: ref });
   }

@@ -11,7 +11,9 @@ import {
 import type { Draft } from '../../services/drafts/draft.service.ts';
 import type { BotContext } from '../context.ts';
 import { languageOf } from '../i18n.ts';
+import { GEN_KIND_KEY } from '../message-keys.ts';
 import { MENU } from './main-menu.ts';
+import { topUpForData } from './top-up.ts';
 
 /**
  * Callback data of the generation flow. Draft buttons carry the draft id, so a press is checked
@@ -37,7 +39,7 @@ export function kindsKeyboard(ctx: BotContext): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   for (const kind of MODEL_KINDS) {
     if (enabledModels(ctx.deps.catalog, kind).length === 0) continue;
-    keyboard.text(`${KIND_ICON[kind]} ${ctx.t(`gen-kind-${kind}`)}`, `${GEN.kind}:${kind}`).row();
+    keyboard.text(`${KIND_ICON[kind]} ${ctx.t(GEN_KIND_KEY[kind])}`, `${GEN.kind}:${kind}`).row();
   }
   return keyboard.text(ctx.t('menu-back'), MENU.main);
 }
@@ -79,7 +81,8 @@ export function draftKeyboard(
       .text(`${input.label[lang]}: ${optionValueText(ctx, value)}`, `${GEN.option}:${draft.id}:${i}`)
       .row();
   });
-  if (shortOfCredits) keyboard.text(ctx.t('gen-top-up'), MENU.balance).row();
+  // Top up from here keeps the draft: the receipt's Continue comes back to this confirmation.
+  if (shortOfCredits) keyboard.text(ctx.t('gen-top-up'), topUpForData({ kind: 'draft', id: draft.id })).row();
   return keyboard
     .text(ctx.t('gen-confirm', { price: priceOf(model, draft.inputs).credits }), `${GEN.confirm}:${draft.id}`)
     .text(ctx.t('gen-cancel'), `${GEN.cancel}:${draft.id}`);

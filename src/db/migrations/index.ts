@@ -10,6 +10,8 @@ import * as createProtocolJobs from './2026_11_25_09_00_00_create_protocol_jobs.
 import * as addFailureNotices from './2026_11_26_09_00_00_add_failure_notices.ts';
 import * as reconcileUnknownCreates from './2026_12_03_10_00_00_reconcile_unknown_creates.ts';
 import * as createUpdateInbox from './2026_12_03_12_00_00_create_update_inbox.ts';
+import * as addUserTelegramLanguage from './2026_12_03_13_00_00_add_user_telegram_language.ts';
+import * as addPasteParts from './2026_12_03_13_10_00_add_paste_parts.ts';
 
 /**
  * Every migration, keyed by its timestamped name. Listed statically rather than read from disk so the
@@ -27,4 +29,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_26_09_00_00_add_failure_notices': addFailureNotices,
   '2026_12_03_10_00_00_reconcile_unknown_creates': reconcileUnknownCreates,
   '2026_12_03_12_00_00_create_update_inbox': createUpdateInbox,
+  '2026_12_03_13_00_00_add_user_telegram_language': addUserTelegramLanguage,
+  '2026_12_03_13_10_00_add_paste_parts': addPasteParts,
 };

@@ -4,12 +4,26 @@ import type { UserRow } from '../tables/users.table.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** Inserts the user or refreshes last_seen_at; a user who writes again is no longer blocked. */
-export async function upsertSeenUser(db: Db, id: number, now: Date): Promise<UserRow> {
+/**
+ * Inserts the user or refreshes last_seen_at; a user who writes again is no longer blocked. Telegram's
+ * language_code is stored when the update carries one (it is optional), else the stored one is kept.
+ */
+export async function upsertSeenUser(
+  db: Db,
+  id: number,
+  now: Date,
+  telegramLanguage?: string,
+): Promise<UserRow> {
   return db
     .insertInto('users')
-    .values({ id, first_seen_at: now, last_seen_at: now })
-    .onConflict((oc) => oc.column('id').doUpdateSet({ last_seen_at: now, blocked_at: null }))
+    .values({ id, first_seen_at: now, last_seen_at: now, telegram_language: telegramLanguage ?? null })
+    .onConflict((oc) =>
+      oc.column('id').doUpdateSet({
+        last_seen_at: now,
+        blocked_at: null,
+        ...(telegramLanguage !== undefined && { telegram_language: telegramLanguage }),
+      }),
+    )
     .returningAll()
     .executeTakeFirstOrThrow();
 }

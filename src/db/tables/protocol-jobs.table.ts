@@ -26,13 +26,14 @@ export interface ProtocolJobsTable {
   /** The language messages about this job are written in (the user's, when they asked). */
   language: ColumnType<string, string, never>;
   /** The text; cleared when the job ends (delivered, failed or cancelled). */
-  input_text: ColumnType<string | null, string, null>;
-  input_chars: ColumnType<number, number, never>;
+  input_text: ColumnType<string | null, string | null, string | null>;
+  /** Size, segments and price change while the parts of a paste arrive (quoted jobs only). */
+  input_chars: ColumnType<number, number, number>;
   /** Segment size the job was quoted with, so a resume cuts the same segments. */
   segment_chars: ColumnType<number, number, never>;
-  segment_count: ColumnType<number, number, never>;
+  segment_count: ColumnType<number, number, number>;
   model: ColumnType<string, string, never>;
-  price: ColumnType<number, number, never>;
+  price: ColumnType<number, number, number>;
   charge_entry_id: ColumnType<number | null, number | null | undefined, number | null>;
   refund_entry_id: ColumnType<number | null, number | null | undefined, number | null>;
   /** The one message edited with progress and the outcome. */
@@ -56,6 +57,14 @@ export interface ProtocolJobsTable {
   locked_until: NullableTimestamp;
   deadline_at: NullableTimestamp;
   started_at: NullableTimestamp;
+  /** The quote message, edited in place as the parts of a paste arrive. */
+  quote_message_id: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Messages the text came in (protocol_paste_parts); 1 for a document or a single message. */
+  part_count: ColumnType<number, number | undefined, number>;
+  /** Telegram date of the latest part. */
+  last_part_at: NullableTimestamp;
+  /** The joined parts went over PROTOCOL_MAX_CHARS (cancelled, answered once; later parts swallowed). */
+  too_long: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: ColumnType<Date, Date | string | undefined, never>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }

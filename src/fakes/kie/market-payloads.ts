@@ -1,10 +1,10 @@
 import type { TaskRecord } from './internal-types.ts';
-import { RESULT_FILES } from './result-files.ts';
+import { RESULT_TYPES } from './result-files.ts';
 import { stateAt, updatedAt } from './task-timeline.ts';
 
 /** Absolute URLs of a market task's result files. */
 export function marketResultUrls(task: TaskRecord, base: string): string[] {
-  return [`${base}/files/${task.id}/0.${RESULT_FILES[task.resultKind].ext}`];
+  return [`${base}/files/${task.id}/0.${RESULT_TYPES[task.resultKind].ext}`];
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FakeContext, TaskRecord } from './internal-types.ts';
-import { RESULT_FILES, type ResultFile, resultFileByExt } from './result-files.ts';
+import { type ResultFile, resultFile, resultKindByExt } from './result-files.ts';
 import { sunoFilesPublished, sunoStatusAt } from './suno-payloads.ts';
 import { stateAt } from './task-timeline.ts';
 import type { KieRequestRecord } from './types.ts';
@@ -16,19 +16,18 @@ function fileCount(task: TaskRecord): number {
 }
 
 /** The result file at `path` if the task has published it and it has not expired. */
-function resultFile(ctx: FakeContext, path: string, now: number): ResultFile | undefined {
+function publishedResult(ctx: FakeContext, path: string, now: number): ResultFile | undefined {
   const match = RESULT.exec(path);
   const task: TaskRecord | undefined = match ? ctx.store.get(match[1] ?? '') : undefined;
   if (!match || !task || Number(match[2]) >= fileCount(task)) return undefined;
-  const file = resultFileByExt(match[3] ?? '');
+  const kind = resultKindByExt(match[3] ?? '');
   const published =
     task.api === 'suno'
-      ? sunoFilesPublished(sunoStatusAt(task, now)) && (file?.ext === 'mp3' || file?.ext === 'png')
-      : stateAt(task.timeline, task.behaviour.outcome, now) === 'success' &&
-        file === RESULT_FILES[task.resultKind];
+      ? sunoFilesPublished(sunoStatusAt(task, now)) && (kind === 'audio' || kind === 'image')
+      : stateAt(task.timeline, task.behaviour.outcome, now) === 'success' && kind === task.resultKind;
   const expiry = ctx.resultExpirySeconds;
   const expired = expiry !== undefined && now > (task.timeline.doneAt ?? now) + expiry * 1000;
-  return file && published && !expired ? file : undefined;
+  return kind && published && !expired ? resultFile(task, Number(match[2]), kind) : undefined;
 }
 
 /** An uploaded file, by its `/files/uploads/<uploadPath>/<fileName>` path. */
@@ -51,7 +50,7 @@ export function serveFile(
   path: string,
 ): void {
   const now = Date.now();
-  const file = path.startsWith(UPLOADS) ? uploadedFile(ctx, path, now) : resultFile(ctx, path, now);
+  const file = path.startsWith(UPLOADS) ? uploadedFile(ctx, path, now) : publishedResult(ctx, path, now);
   if (!file) {
     rec.status = 404;
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not Found');

@@ -1,5 +1,5 @@
 import type { TaskRecord } from './internal-types.ts';
-import { RESULT_FILES } from './result-files.ts';
+import { RESULT_TYPES } from './result-files.ts';
 import { stateAt } from './task-timeline.ts';
 
 /** Veo's `successFlag` (kie-api.md §8): 0 generating, 1 success, 2 failed, 3 created but failed upstream. */
@@ -29,7 +29,7 @@ function veoTime(ms: number): string {
 
 /** Result and original video URLs; `originUrls` is filled only when the aspect ratio is not 16:9 (§8). */
 export function veoResultFiles(task: TaskRecord, base: string) {
-  const file = (n: number) => `${base}/files/${task.id}/${n}.${RESULT_FILES[task.resultKind].ext}`;
+  const file = (n: number) => `${base}/files/${task.id}/${n}.${RESULT_TYPES[task.resultKind].ext}`;
   const aspect = typeof task.request.aspectRatio === 'string' ? task.request.aspectRatio : '16:9';
   return {
     resultUrls: [file(0)],

@@ -1,9 +1,9 @@
 import type { BotCommand, StarTransaction, User, UserFromGetMe } from 'grammy/types';
 import type { ApiError } from './api-error.ts';
-import { ChatState } from './chat-state.ts';
-import { FileStore } from './file-store.ts';
+import { ChatState, type SavedChat } from './chat-state.ts';
+import { FileStore, type SavedFiles } from './file-store.ts';
 import type { RateLimiter } from './rate-limiter.ts';
-import { UpdateQueue } from './update-queue.ts';
+import { type SavedQueue, UpdateQueue } from './update-queue.ts';
 
 /** A webhook set with setWebhook. */
 export interface WebhookConfig {
@@ -34,6 +34,19 @@ export interface Charge {
   totalAmount: number;
   payload: string;
   refunded: boolean;
+}
+
+/** What `BotState.save()` keeps: what Telegram remembers across a restart of either side. */
+export interface SavedBot {
+  token: string;
+  queue: SavedQueue;
+  files: SavedFiles;
+  chats: SavedChat[];
+  callbackQueries: Array<[string, PendingCallback]>;
+  charges: Charge[];
+  starTransactions: StarTransaction[];
+  commands: Array<[string, BotCommand[]]>;
+  blocked: number[];
 }
 
 /** Everything the fake keeps for one bot token. */
@@ -91,6 +104,33 @@ export class BotState {
       can_manage_bots: false,
       supports_join_request_queries: false,
     };
+  }
+
+  /** The bot's state as plain data; `blobOf` stores file bytes (see FileStore.save). */
+  save(blobOf: (content: Uint8Array) => string | undefined): SavedBot {
+    return {
+      token: this.token,
+      queue: this.queue.save(),
+      files: this.files.save(blobOf),
+      chats: [...this.chats.values()].map((c) => c.save()),
+      callbackQueries: [...this.callbackQueries],
+      charges: [...this.charges.values()],
+      starTransactions: [...this.starTransactions],
+      commands: [...this.commands],
+      blocked: [...this.blocked],
+    };
+  }
+
+  /** Restores `save()` into this (fresh) state; a webhook is not kept: the bot sets it when it starts. */
+  load(saved: SavedBot, readBlob: (name: string) => Uint8Array | undefined): void {
+    this.queue.load(saved.queue);
+    this.files.load(saved.files, readBlob);
+    for (const chat of saved.chats) this.chats.set(chat.id, ChatState.load(chat));
+    for (const [id, pending] of saved.callbackQueries) this.callbackQueries.set(id, pending);
+    for (const charge of saved.charges) this.charges.set(charge.chargeId, charge);
+    this.starTransactions.push(...saved.starTransactions);
+    for (const [key, list] of saved.commands) this.commands.set(key, list);
+    for (const id of saved.blocked) this.blocked.add(id);
   }
 
   chat(chatId: number): ChatState {

@@ -60,6 +60,37 @@ export class ChatState {
   botEntries(): ChatEntry[] {
     return [...this.messages.values()].filter((e) => e.fromBot);
   }
+
+  /** The chat as plain data for a restart (fake-persistence.ts); button answers and actions are not kept. */
+  save(): SavedChat {
+    return {
+      id: this.id,
+      seq: this.seq,
+      nextMessageId: this.nextMessageId,
+      userActionSeq: this.userActionSeq,
+      messages: [...this.messages.values()],
+    };
+  }
+
+  /** A chat from `save()`: ids and change counters go on where they stopped, as Telegram's do. */
+  static load(saved: SavedChat): ChatState {
+    const chat = new ChatState(saved.id);
+    for (const entry of saved.messages) chat.messages.set(entry.raw.message_id as number, entry);
+    const highestId = Math.max(0, ...chat.messages.keys());
+    chat.nextMessageId = Math.max(saved.nextMessageId, highestId + 1);
+    chat.seq = Math.max(saved.seq, ...saved.messages.map((e) => e.seq));
+    chat.userActionSeq = Math.min(saved.userActionSeq, chat.seq);
+    return chat;
+  }
+}
+
+/** What `ChatState.save()` keeps. */
+export interface SavedChat {
+  id: number;
+  seq: number;
+  nextMessageId: number;
+  userActionSeq: number;
+  messages: ChatEntry[];
 }
 
 /** The public view of a stored bot message (a snapshot). */

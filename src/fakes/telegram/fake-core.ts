@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Update, User } from 'grammy/types';
 import { BotState } from './bot-state.ts';
+import { FakePersistence, type Persistable, type SavedCore } from './fake-persistence.ts';
 import { FaultRegistry } from './faults.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import type { RequestTrace } from './trace-headers.ts';
@@ -31,6 +32,7 @@ export interface ResolvedOptions {
   callbackQueryTtlMs: number;
   preCheckoutTimeoutMs: number;
   firstUpdateId: number;
+  dataDir: string | undefined;
 }
 
 /** Applies defaults and rejects options that cannot work. */
@@ -50,11 +52,12 @@ export function resolveOptions(options: TelegramFakeOptions = {}): ResolvedOptio
     callbackQueryTtlMs: options.callbackQueryTtlMs ?? 15_000,
     preCheckoutTimeoutMs: options.preCheckoutTimeoutMs ?? 10_000,
     firstUpdateId: options.firstUpdateId ?? 1,
+    dataDir: options.dataDir,
   };
 }
 
 /** State shared by the HTTP server, the method handlers and fake users. */
-export class FakeCore {
+export class FakeCore implements Persistable {
   readonly options: ResolvedOptions;
   readonly events = new EventEmitter();
   readonly faults = new FaultRegistry();
@@ -64,6 +67,8 @@ export class FakeCore {
   readonly users = new Map<number, User>();
   readonly calls: ApiCall[] = [];
   readonly stopController = new AbortController();
+  /** Set with `dataDir`: keeps this state across restarts. */
+  readonly persistence: FakePersistence | undefined;
   /** Set by the server: runs a method a webhook answered with. */
   webhookReply: (bot: BotState, body: string) => void = () => {};
   private readonly deliveries = new Map<string, WebhookDelivery>();
@@ -73,6 +78,40 @@ export class FakeCore {
   constructor(options: ResolvedOptions) {
     this.options = options;
     this.events.setMaxListeners(0); // every waitForMessage listens for a while
+    if (options.dataDir) {
+      const persistence = new FakePersistence(options.dataDir);
+      this.persistence = persistence;
+      persistence.attach(this);
+      // Every change to chats, files, payments or the queue comes with an API call or an update.
+      this.events.on('api-call', () => persistence.changed());
+      this.events.on('update', () => persistence.changed());
+    }
+  }
+
+  /** Users, chats, traces and every bot, as plain data (fake-persistence.ts). */
+  save(blobOf: (content: Uint8Array) => string | undefined): SavedCore {
+    return {
+      users: [...this.users.values()],
+      knownChats: [...this.knownChats],
+      updateTraces: [...this.updateTraces],
+      bots: [...this.bots.values()].map((bot) => bot.save(blobOf)),
+    };
+  }
+
+  /** Restores `save()`; all or nothing, so a damaged file leaves an empty fake, not half of one. */
+  load(saved: SavedCore, readBlob: (name: string) => Uint8Array | undefined): void {
+    try {
+      for (const user of saved.users as User[]) this.users.set(user.id, user);
+      for (const [id, chat] of saved.knownChats) this.knownChats.set(id, chat);
+      for (const [key, traceId] of saved.updateTraces) this.updateTraces.set(key, traceId);
+      for (const bot of saved.bots) this.bot(bot.token).load(bot, readBlob);
+    } catch (error) {
+      this.users.clear();
+      this.knownChats.clear();
+      this.updateTraces.clear();
+      this.bots.clear();
+      throw error;
+    }
   }
 
   get stopSignal(): AbortSignal {
@@ -108,6 +147,7 @@ export class FakeCore {
       ...(init.languageCode ? { language_code: init.languageCode } : {}),
     };
     this.users.set(init.id, user);
+    this.persistence?.changed();
     this.knownChats.set(init.id, {
       id: init.id,
       type: 'private',

@@ -5,6 +5,7 @@ import { type ChatEntry, toChatMessage } from './chat-state.ts';
 import { type FakeCore, TOKEN_PATTERN } from './fake-core.ts';
 import { mediaFields } from './media-wire.ts';
 import { addUserMessage, chatObject, nowSeconds } from './message-builder.ts';
+import { splitLongText } from './split-long-text.ts';
 import type {
   ButtonTarget,
   CallbackAnswer,
@@ -12,8 +13,10 @@ import type {
   FakeUser,
   FakeUserInit,
   PaymentResult,
+  SendTextOptions,
   StarPayment,
 } from './types.ts';
+import { assertUserMessage } from './user-message-limits.ts';
 import { summarize, waitForBotMessage } from './wait-for-message.ts';
 
 /** A 1×1 WebP, so downloaded stickers are real images. */
@@ -51,11 +54,26 @@ class TelegramUser implements FakeUser {
     this.from = core.registerUser(init);
   }
 
-  async sendText(text: string): Promise<Update> {
-    if (text === '') throw new Error('sendText: Telegram clients cannot send empty messages');
-    const command = /^\/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?/.exec(text);
-    const entities = command ? [{ type: 'bot_command', offset: 0, length: command[0].length }] : undefined;
-    return this.send({ text, ...(entities ? { entities } : {}) });
+  async sendText(text: string, options: SendTextOptions = {}): Promise<Update> {
+    const updates = await this.sendLongText(text, options);
+    return updates.at(-1) as Update;
+  }
+
+  async sendLongText(text: string, options: SendTextOptions = {}): Promise<Update[]> {
+    // Telegram trims a message; one of only whitespace is empty, and clients do not send it.
+    if (text.trim() === '') throw new Error('sendText: Telegram clients cannot send empty messages');
+    if (options.date !== undefined && !Number.isSafeInteger(options.date))
+      throw new Error(`sendText: date must be Unix seconds, got ${options.date}`);
+    // One message per part, in order, as a client sends a paste longer than 4096 units.
+    return splitLongText(text).map((part) => {
+      const command = /^\/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?/.exec(part);
+      const entities = command ? [{ type: 'bot_command', offset: 0, length: command[0].length }] : undefined;
+      return this.send({
+        text: part,
+        ...(entities ? { entities } : {}),
+        ...(options.date !== undefined ? { date: options.date } : {}),
+      });
+    });
   }
 
   sendCommand(cmd: string, args?: string): Promise<Update> {
@@ -85,9 +103,9 @@ class TelegramUser implements FakeUser {
     });
   }
 
-  async sendSticker(): Promise<Update> {
+  async sendSticker(sticker: { emoji?: string } = {}): Promise<Update> {
     const file = this.bot().files.add('sticker', new Uint8Array(STICKER_WEBP), { mimeType: 'image/webp' });
-    return this.send(mediaFields('sticker', file));
+    return this.send(mediaFields('sticker', file, sticker.emoji ? { emoji: sticker.emoji } : {}));
   }
 
   async editLastText(text: string): Promise<Update> {
@@ -97,6 +115,7 @@ class TelegramUser implements FakeUser {
       .reverse()
       .find((e) => !e.fromBot && !e.deleted && 'text' in e.raw);
     if (!entry) throw new Error(`editLastText: user ${this.id} has not sent a text message yet`);
+    assertUserMessage({ text }, 'editLastText');
     entry.raw.text = text;
     delete entry.raw.entities;
     entry.raw.edit_date = nowSeconds();
@@ -321,6 +340,9 @@ class TelegramUser implements FakeUser {
   async deliverUpdate(update: Partial<Update>): Promise<Update> {
     const bot = this.bot();
     const { update_id: _ignored, ...fields } = update;
+    for (const message of [update.message, update.edited_message]) {
+      if (message) assertUserMessage(message as unknown as Record<string, unknown>, 'deliverUpdate');
+    }
     bot.chat(this.id).markUserAction();
     return this.core.enqueue(bot, fields);
   }

@@ -24,6 +24,15 @@ export interface StoredFile {
   sizes?: StoredFile[];
 }
 
+/** A stored file as plain data: its bytes live elsewhere under `blob`, photo sizes by file_id. */
+export type SavedFile = Omit<StoredFile, 'content' | 'sizes'> & { blob?: string; sizes?: string[] };
+
+/** What `FileStore.save()` keeps. */
+export interface SavedFiles {
+  counter: number;
+  files: SavedFile[];
+}
+
 /** Metadata that comes with a new file. */
 export interface FileMeta {
   mimeType?: string;
@@ -110,5 +119,32 @@ export class FileStore {
     });
     for (const file of sizes) file.sizes = sizes;
     return sizes;
+  }
+
+  /** Metadata as plain data; `blobOf` stores a file's bytes and names them (undefined: no bytes). */
+  save(blobOf: (content: Uint8Array) => string | undefined): SavedFiles {
+    const files = [...this.byId.values()].map(({ content, sizes, ...meta }): SavedFile => {
+      const blob = content.byteLength > 0 ? blobOf(content) : undefined;
+      return { ...meta, ...(blob ? { blob } : {}), ...(sizes ? { sizes: sizes.map((s) => s.fileId) } : {}) };
+    });
+    return { counter: this.counter, files };
+  }
+
+  /**
+   * Restores `save()`. A blob `readBlob` cannot find leaves the file empty: getFile still answers,
+   * the download is empty and the web chat shows a placeholder.
+   */
+  load(saved: SavedFiles, readBlob: (name: string) => Uint8Array | undefined): void {
+    const sizesOf = new Map<StoredFile, string[]>();
+    for (const { blob, sizes, ...meta } of saved.files) {
+      const file: StoredFile = { ...meta, content: (blob && readBlob(blob)) || new Uint8Array() };
+      if (sizes) sizesOf.set(file, sizes);
+      this.byId.set(file.fileId, file);
+      this.byPath.set(file.filePath, file);
+    }
+    for (const [file, ids] of sizesOf) {
+      file.sizes = ids.map((id) => this.byId.get(id)).filter((f): f is StoredFile => f !== undefined);
+    }
+    this.counter = Math.max(this.counter, saved.counter);
   }
 }

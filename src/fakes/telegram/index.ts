@@ -1,3 +1,4 @@
+export { MESSAGE_MAX_UNITS, splitLongText } from './split-long-text.ts';
 export { createTelegramFake } from './telegram-fake.ts';
 export type {
   AnyReplyMarkup,
@@ -15,6 +16,7 @@ export type {
   FaultSwitch,
   PaymentResult,
   RateLimits,
+  SendTextOptions,
   StarPayment,
   TelegramFake,
   TelegramFakeEventName,

@@ -95,6 +95,9 @@ function attributes(params: Params): MediaAttributes {
   const title = params.string('title');
   if (performer) attrs.performer = performer;
   if (title) attrs.title = title;
+  // sendSticker's emoji (https://core.telegram.org/bots/api#sendsticker) for an uploaded sticker.
+  const emoji = params.string('emoji');
+  if (emoji) attrs.emoji = emoji;
   return attrs;
 }
 

@@ -7,6 +7,8 @@ export interface MediaAttributes {
   height?: number;
   performer?: string;
   title?: string;
+  /** Stickers: the emoji the sticker stands for. @default '👍' */
+  emoji?: string;
 }
 
 /** file_id, file_unique_id and file_size, as every file object has them. */
@@ -70,7 +72,7 @@ export function mediaFields(
           height: 512,
           is_animated: false,
           is_video: false,
-          emoji: '👍',
+          emoji: attrs.emoji ?? '👍',
         },
       };
     case 'document':

@@ -6,6 +6,7 @@ import type { FakeCore } from './fake-core.ts';
 import { formatText } from './formatted-text.ts';
 import type { MethodContext } from './method-context.ts';
 import type { Params } from './params.ts';
+import { assertUserMessage } from './user-message-limits.ts';
 
 /** https://core.telegram.org/bots/api#sendmessage and #sendphoto (caption). */
 const MAX_TEXT = 4096;
@@ -135,6 +136,7 @@ export function addUserMessage(
   userId: number,
   fields: Record<string, unknown>,
 ): { update: Update; entry: ChatEntry } {
+  assertUserMessage(fields);
   const chat = bot.chat(userId);
   const raw: Record<string, unknown> = {
     message_id: chat.newMessageId(),

@@ -108,7 +108,10 @@ class TelegramFakeServer implements TelegramFake {
     this.stopped = true;
     this.core.stopController.abort();
     const server = this.server;
-    if (!server) return;
+    if (!server) {
+      await this.core.persistence?.close();
+      return;
+    }
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     // Bounded: a request stuck on a dead socket must not keep stop() from returning.
@@ -118,6 +121,8 @@ class TelegramFakeServer implements TelegramFake {
     ]);
     server.closeAllConnections();
     await closed;
+    // Last, so the bot's final calls (and getUpdates confirming what it handled) are kept.
+    await this.core.persistence?.close();
   }
 
   user(init: FakeUserInit): FakeUser {

@@ -44,6 +44,12 @@ export interface TelegramFakeOptions {
    * database across restarts passes something like Date.now() to avoid reusing ids. @default 1
    */
   firstUpdateId?: number;
+  /**
+   * Keeps users, chats (messages with their keyboards and media), files, payments, pending updates
+   * and the id counters in this directory, so a restarted fake continues where it stopped (the
+   * sandbox's). Off by default: tests keep everything in memory.
+   */
+  dataDir?: string;
   /** Serves the web chat (a browser Telegram client with fault switches) at `/`. Off by default. */
   webChat?: WebChatOptions;
 }
@@ -71,6 +77,8 @@ export interface WebChatOptions {
    * reachable from the bot but not always from the browser, e.g. in Docker). Others are redirected to.
    */
   mediaOrigins?: string[];
+  /** Who the bot treats as admins (its ADMIN_IDS), asked when a page loads: the page tells them so. */
+  adminIds?: () => readonly number[];
 }
 
 /** An uploaded file as recorded in `ApiCall.payload`. */
@@ -219,10 +227,25 @@ export interface ButtonTarget {
 }
 
 /** A Telegram user talking to the bot in a private chat (chat id = user id). */
+/** How a user's text message is sent. */
+export interface SendTextOptions {
+  /**
+   * The messages' `date` (Unix seconds; every part of a split text gets it, as a client sends them
+   * within a second), so a test can place messages in time without sleeping. @default now
+   */
+  readonly date?: number;
+}
+
 export interface FakeUser {
   readonly id: number;
-  /** Queues a text message; a leading /command gets a bot_command entity. Unblocks a blocked bot. */
-  sendText(text: string): Promise<Update>;
+  /**
+   * Queues a text message; a leading /command gets a bot_command entity. Unblocks a blocked bot.
+   * A text over 4096 UTF-16 units goes as several messages, cut as clients cut it (splitLongText);
+   * the update of the last one is returned (sendLongText returns them all).
+   */
+  sendText(text: string, options?: SendTextOptions): Promise<Update>;
+  /** sendText returning the update of every part, in order. */
+  sendLongText(text: string, options?: SendTextOptions): Promise<Update[]>;
   sendCommand(cmd: string, args?: string): Promise<Update>;
   sendDocument(doc: {
     fileName: string;
@@ -231,7 +254,8 @@ export interface FakeUser {
     caption?: string;
   }): Promise<Update>;
   sendPhoto(photo: { content: Uint8Array; caption?: string }): Promise<Update>;
-  sendSticker(): Promise<Update>;
+  /** Sends a regular 512×512 WebP sticker standing for `emoji` (default 👍). */
+  sendSticker(sticker?: { emoji?: string }): Promise<Update>;
   /** Edits the user's last text message and queues an edited_message. */
   editLastText(text: string): Promise<Update>;
   /** Presses the first inline button matching `target` on the bot's messages, latest first. */

@@ -23,6 +23,12 @@ interface Entry {
   raw: boolean;
 }
 
+/** What `UpdateQueue.save()` keeps. */
+export interface SavedQueue {
+  nextId: number;
+  updates: Array<{ update: Update; raw: boolean }>;
+}
+
 /** Pending updates of one bot, with getUpdates' offset and allowed_updates rules. */
 export class UpdateQueue {
   private entries: Entry[] = [];
@@ -105,6 +111,18 @@ export class UpdateQueue {
 
   clear(): void {
     this.entries = [];
+  }
+
+  /** The next id and the unconfirmed updates, which Telegram keeps for the bot across anything. */
+  save(): SavedQueue {
+    return { nextId: this.nextId, updates: this.entries.map((e) => ({ update: e.update, raw: e.raw })) };
+  }
+
+  /** Restores `save()`: ids go on after the highest one ever handed out, never reused. */
+  load(saved: SavedQueue): void {
+    this.entries = saved.updates.map((e) => ({ update: e.update, raw: e.raw, delivered: false }));
+    const highest = Math.max(0, ...saved.updates.map((e) => e.update.update_id));
+    this.nextId = Math.max(this.nextId, saved.nextId, highest + 1);
   }
 
   /** Resolves on the next push or `wake()`, or when `signal` aborts. */

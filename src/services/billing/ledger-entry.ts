@@ -35,3 +35,18 @@ export function toLedgerEntry(row: LedgerEntryRow): LedgerEntry {
     createdAt: row.created_at,
   };
 }
+
+/** How the history names an entry: its operation, or for protocols their own charge and refund. */
+export type LedgerLabel = LedgerOperation | 'protocol_charge' | 'protocol_refund';
+
+/**
+ * The history label of an entry. Protocol charges and refunds are told apart by the idempotency keys
+ * the protocol service posts them under (`protocol:<job id>`, `refund:protocol:<job id>`); every
+ * other charge is a generation's.
+ */
+export function ledgerLabel(entry: Pick<LedgerEntry, 'operation' | 'idempotencyKey'>): LedgerLabel {
+  if (entry.operation === 'charge' && entry.idempotencyKey.startsWith('protocol:')) return 'protocol_charge';
+  if (entry.operation === 'refund' && entry.idempotencyKey.startsWith('refund:protocol:'))
+    return 'protocol_refund';
+  return entry.operation;
+}

@@ -2,7 +2,9 @@ import { type Counter, metrics, SpanKind } from '@opentelemetry/api';
 import type { StarTransaction, TransactionPartnerUser } from 'grammy/types';
 import type { Kysely } from 'kysely';
 import type { TopUpPack } from '../../bot/context.ts';
+import { decodeInvoicePayload } from '../../bot/payments/invoice-payload.ts';
 import { matchPack, STARS_CURRENCY } from '../../bot/payments/match-pack.ts';
+import type { TopUpTarget } from '../../bot/payments/top-up-target.ts';
 import { findLedgerEntryByKey } from '../../db/repositories/ledger-entry.repository.ts';
 import type { Database } from '../../db/schema.ts';
 import { UnknownUserError } from '../../errors/billing-errors.ts';
@@ -35,6 +37,8 @@ export interface ReconciledPayment {
   readonly credits: number;
   readonly stars: number;
   readonly balanceAfter: number;
+  /** The confirmation or quote the invoice was bought from (its payload says), for the Continue button. */
+  readonly target?: TopUpTarget | undefined;
 }
 
 /** What one pass saw and did. */
@@ -150,6 +154,7 @@ export function createStarsReconciler(deps: StarsReconcilerDeps): StarsReconcile
       credits: pack.credits,
       stars: tx.amount,
       balanceAfter: entry.balanceAfter,
+      target: decodeInvoicePayload(source.invoice_payload ?? '')?.target,
     };
   };
 

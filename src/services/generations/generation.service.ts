@@ -18,7 +18,7 @@ import type { GenerationRow, GenerationStatus } from '../../db/tables/generation
 import type { Logger } from '../../logger.ts';
 import { LOG_GENERATION_ID, LOG_MODEL_ID, LOG_TASK_ID } from '../../telemetry/attributes.ts';
 import type { BillingService } from '../billing/billing.service.ts';
-import { type Generation, REFUNDED_STATUSES, toGeneration } from './generation.ts';
+import { ACTIVE_STATUSES, type Generation, REFUNDED_STATUSES, toGeneration } from './generation.ts';
 import { TooManyGenerationsError } from './generation-errors.ts';
 import type { GenerationHooks } from './generation-hooks.ts';
 import { createGenerationMetrics } from './generation-metrics.ts';
@@ -87,6 +87,14 @@ export interface RunDueResult {
  */
 export type KieCallbackOutcome = 'woken' | 'adopted' | 'ignored' | 'refunded' | 'unmatched';
 
+/**
+ * What a Cancel press on one generation did: `cancelled` (refunded), `not_found` (no such id),
+ * `not_yours` (another user's), `started` (it reached KIE, or a worker is sending it now), `ended`.
+ */
+export type CancelOneResult =
+  | { readonly kind: 'cancelled'; readonly generation: Generation }
+  | { readonly kind: 'not_found' | 'not_yours' | 'started' | 'ended' };
+
 /** Durable, paid KIE generations: charged once, then delivered or refunded exactly once. */
 export interface GenerationService {
   /** Charges the price and records a pending generation in one transaction. */
@@ -109,6 +117,8 @@ export interface GenerationService {
   ): Promise<{ readonly items: readonly Generation[]; readonly total: number }>;
   /** Cancels and refunds the user's generations that have not reached KIE yet. */
   cancel(userId: number): Promise<readonly Generation[]>;
+  /** Cancels and refunds one generation of the user's, if it has not reached KIE yet. */
+  cancelOne(userId: number, generationId: string): Promise<CancelOneResult>;
   /** A KIE callback named this task: poll it now (the callback is a hint, recordInfo decides). */
   wake(kieTaskId: string): Promise<boolean>;
   /**
@@ -237,25 +247,21 @@ export function createGenerationService(deps: GenerationServiceDeps): Generation
         .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
         .execute();
       const cancelled: Generation[] = [];
-      // A row a worker leased meanwhile is already being created at KIE: checked under the row lock.
-      const notLeased = (locked: GenerationRow) => !locked.locked_until || locked.locked_until <= clock();
       for (const row of pending) {
-        const done = await context.with(generationContext(row.traceparent), () =>
-          refundAndSettle(
-            row,
-            'pending',
-            'cancelled',
-            { failCode: 'generation.cancelled' },
-            undefined,
-            notLeased,
-          ),
-        );
-        if (done) {
-          cancelled.push(toGeneration(done));
-          await context.with(generationContext(row.traceparent), () => tell(done));
-        }
+        const done = await cancelPending(row);
+        if (done) cancelled.push(done);
       }
       return cancelled;
+    },
+
+    async cancelOne(userId, generationId) {
+      const row = await findGenerationById(db, generationId);
+      if (!row) return { kind: 'not_found' };
+      if (row.user_id !== userId) return { kind: 'not_yours' };
+      if (row.status !== 'pending')
+        return { kind: ACTIVE_STATUSES.includes(row.status) ? 'started' : 'ended' };
+      const done = await cancelPending(row);
+      return done ? { kind: 'cancelled', generation: done } : { kind: 'started' };
     },
 
     wake: (kieTaskId) => wakeGenerationByTask(db, kieTaskId),
@@ -272,6 +278,28 @@ export function createGenerationService(deps: GenerationServiceDeps): Generation
       return outcome;
     },
   };
+
+  /**
+   * Cancels a pending row and refunds its charge in one transaction, then tells the user; undefined
+   * when a worker leased it meanwhile (it is being created at KIE) or it moved on. The check runs
+   * under the row lock, so a row is either sent to KIE or refunded, never both.
+   */
+  async function cancelPending(row: GenerationRow): Promise<Generation | undefined> {
+    const notLeased = (locked: GenerationRow) => !locked.locked_until || locked.locked_until <= clock();
+    return context.with(generationContext(row.traceparent), async () => {
+      const done = await refundAndSettle(
+        row,
+        'pending',
+        'cancelled',
+        { failCode: 'generation.cancelled' },
+        undefined,
+        notLeased,
+      );
+      if (!done) return undefined;
+      await tell(done);
+      return toGeneration(done);
+    });
+  }
 
   /** A callback for a generation none of whose running rows has the task: adopt it, or say why not. */
   async function adoptOrExplain(info: KieCallbackInfo, generationId: string): Promise<KieCallbackOutcome> {

@@ -1,6 +1,7 @@
 /** Durable, paid KIE Market generations: start (charge), runDue (create/poll/refund), delivery. */
 
 export {
+  type CancelOneResult,
   createGenerationService,
   type GenerationService,
   type GenerationServiceDeps,

@@ -1,6 +1,7 @@
 /** Protocols from long texts: segmenting, pricing, durable LLM jobs (segments in parallel, synthesis), refunds. */
 
 export { actionItem, parseProtocol } from './parse-protocol.ts';
+export { continuesPaste, FULL_PART_MIN_UNITS, joinPasteParts } from './paste-merge.ts';
 export { ProgressThrottle } from './progress-throttle.ts';
 export {
   type CancelResult,
@@ -22,5 +23,6 @@ export {
 export type { ProtocolFailureNotice, ProtocolNotifier } from './protocol-notifier.ts';
 export { type ProtocolPricing, protocolPrice } from './protocol-price.ts';
 export { segmentRequest, synthesisRequest } from './protocol-prompts.ts';
+export type { TextOutcome, TextPart } from './receive-text.ts';
 export { runSegments } from './run-segments.ts';
 export { segmentText } from './segment-text.ts';

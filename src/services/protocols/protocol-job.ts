@@ -26,6 +26,12 @@ export interface ProtocolJob {
   readonly errorRef: string | undefined;
   readonly createdAt: Date;
   readonly startedAt: Date | undefined;
+  /** The quote message, edited in place while the parts of a paste arrive. */
+  readonly quoteMessageId: number | undefined;
+  /** Messages the text came in (a paste Telegram's client split); 1 for a single message or a file. */
+  readonly partCount: number;
+  /** The joined parts went over PROTOCOL_MAX_CHARS: the job is cancelled and later parts are swallowed. */
+  readonly tooLong: boolean;
 }
 
 /** The one row → domain mapping of protocol jobs. */
@@ -49,5 +55,8 @@ export function toProtocolJob(row: ProtocolJobRow): ProtocolJob {
     errorRef: row.error_ref ?? undefined,
     createdAt: row.created_at,
     startedAt: row.started_at ?? undefined,
+    quoteMessageId: row.quote_message_id ?? undefined,
+    partCount: row.part_count,
+    tooLong: row.too_long,
   };
 }

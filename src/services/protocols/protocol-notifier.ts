@@ -15,6 +15,13 @@ export interface ProtocolFailureNotice {
 export interface ProtocolNotifier {
   /** `done` of `total` segments are finished (already throttled by the runner). */
   progress(job: ProtocolJob, done: number, total: number): Promise<void>;
+  /**
+   * The segments are being read, `done` of `total` already: lets the notifier show a slow part's
+   * elapsed time and a typing action until the next call about this job (or `idle`).
+   */
+  running?(job: ProtocolJob, done: number, total: number): void;
+  /** The run stopped (done, failed, paused): nothing more to show for it in this process. */
+  idle?(job: ProtocolJob): void;
   /** Every segment is done; the synthesis call has started. */
   synthesizing(job: ProtocolJob): Promise<void>;
   deliver(job: ProtocolJob, protocol: Protocol): Promise<void>;

@@ -250,6 +250,7 @@ export function createProtocolRunner(deps: ProtocolRunnerDeps): ProtocolRunner {
         row.resumes === 0 ? Date.now() : undefined,
       );
       if (done > 0) throttle.update(done);
+      notifier.running?.(job, done, total);
       await runSegments({
         indices: segments.map((_, i) => i).filter((i) => !notes.has(i)),
         concurrency: deps.concurrency,
@@ -315,6 +316,7 @@ export function createProtocolRunner(deps: ProtocolRunnerDeps): ProtocolRunner {
       await fail(row, error, span);
     } finally {
       for (const t of timers) clearTimeout(t);
+      notifier.idle?.(job);
     }
   };
 

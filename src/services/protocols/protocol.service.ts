@@ -13,6 +13,10 @@ import {
   updateLeasedProtocolJob,
   updateProtocolJob,
 } from '../../db/repositories/protocol-job.repository.ts';
+import {
+  clearPastePartTexts,
+  setQuoteMessageId,
+} from '../../db/repositories/protocol-paste-part.repository.ts';
 import type { Database } from '../../db/schema.ts';
 import type { ProtocolSource } from '../../db/tables/protocol-jobs.table.ts';
 import { ValidationError } from '../../errors/app-error.ts';
@@ -24,6 +28,7 @@ import { createProtocolMetrics } from './protocol-metrics.ts';
 import type { ProtocolNotifier } from './protocol-notifier.ts';
 import { protocolPrice } from './protocol-price.ts';
 import { createProtocolRunner, findLeasedJob } from './protocol-runner.ts';
+import { createTextReceiver, type TextOutcome, type TextPart } from './receive-text.ts';
 import { segmentText } from './segment-text.ts';
 
 /** The protocol settings from the config (PROTOCOL_*); one definition, documented in src/config.ts. */
@@ -68,6 +73,8 @@ export interface QuoteRequest {
 export type ConfirmResult =
   | { readonly kind: 'started'; readonly job: ProtocolJob }
   | { readonly kind: 'already'; readonly job: ProtocolJob }
+  /** The text grew (another part of a paste) since the pressed quote: nothing charged, quote it again. */
+  | { readonly kind: 'changed'; readonly job: ProtocolJob }
   | { readonly kind: 'not_found' | 'not_yours' | 'expired' | 'cancelled' };
 
 /** Outcome of pressing Cancel. */
@@ -78,12 +85,21 @@ export interface ProtocolService {
   readonly settings: ProtocolSettings;
   /** Cuts the text into segments and records a quote (nothing is charged). */
   quote(request: QuoteRequest): Promise<ProtocolJob>;
+  /**
+   * A text message: joined to the user's open quote when it continues a paste (sent within
+   * PASTE_MERGE_MS of a part a client cut), else quoted when long enough, else `none`.
+   */
+  receiveText(part: TextPart): Promise<TextOutcome>;
+  /** Records the message showing a text job's quote; the job as it is now (more parts may have joined). */
+  setQuoteMessage(jobId: string, messageId: number): Promise<ProtocolJob | undefined>;
   /** Checks the button's owner and age, charges the price and marks the job running, in one transaction. */
   confirm(request: {
     readonly jobId: string;
     readonly userId: number;
     readonly statusMessageId: number;
     readonly traceparent?: string | undefined;
+    /** The price on the pressed button; another one in the row means the text grew since. */
+    readonly expectedPrice?: number | undefined;
   }): Promise<ConfirmResult>;
   cancel(request: { readonly jobId: string; readonly userId: number }): Promise<CancelResult>;
   /** Runs a job this instance just confirmed, in the background. */
@@ -123,6 +139,7 @@ export function createProtocolService(deps: ProtocolServiceDeps): ProtocolServic
     maxResumes: deps.maxResumes ?? 3,
     now: clock,
   });
+  const receiveText = createTextReceiver({ db, settings, model: deps.llm.model, clock });
   let sweepTimer: NodeJS.Timeout | undefined;
   let sweeping: Promise<void> | undefined;
   let stopped = false;
@@ -206,7 +223,14 @@ export function createProtocolService(deps: ProtocolServiceDeps): ProtocolServic
       return toProtocolJob(row);
     },
 
-    async confirm({ jobId, userId, statusMessageId, traceparent }) {
+    receiveText,
+
+    async setQuoteMessage(jobId, messageId) {
+      const row = await setQuoteMessageId(db, jobId, messageId);
+      return row && toProtocolJob(row);
+    },
+
+    async confirm({ jobId, userId, statusMessageId, traceparent, expectedPrice }) {
       const now = clock();
       return db.transaction().execute(async (trx): Promise<ConfirmResult> => {
         const row = await lockProtocolJob(trx, jobId);
@@ -220,8 +244,15 @@ export function createProtocolService(deps: ProtocolServiceDeps): ProtocolServic
             input_text: null,
             updated_at: now,
           });
+          await clearPastePartTexts(trx, jobId);
           return { kind: 'expired' };
         }
+        // Never more than the button said: a part of the paste joined after the user saw it.
+        if (expectedPrice !== undefined && expectedPrice !== row.price) {
+          return { kind: 'changed', job: toProtocolJob(row) };
+        }
+        // The job holds the joined text from here on.
+        await clearPastePartTexts(trx, jobId);
         // Throws InsufficientBalanceError (rolling everything back) when the balance is too low.
         const charge = await billing.chargeIn(trx, userId, row.price, {
           idempotencyKey: `protocol:${jobId}`,
@@ -253,6 +284,7 @@ export function createProtocolService(deps: ProtocolServiceDeps): ProtocolServic
         input_text: null,
         updated_at: clock(),
       });
+      if (cancelled) await clearPastePartTexts(db, jobId);
       return cancelled ? 'cancelled' : 'stale';
     },
 

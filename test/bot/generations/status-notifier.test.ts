@@ -29,10 +29,13 @@ const refusal = (method: string, code: number, description: string) =>
   new GrammyError(`Call to '${method}' failed!`, { ok: false, error_code: code, description }, method, {});
 
 /** An Api answering each method with the given outcome, recording the calls and their text. */
-function scriptedApi(answers: Record<string, Answer>, calls: Array<{ method: string; text?: string }>) {
+type Call = { method: string; text?: string; markup?: unknown; parseMode?: string };
+
+function scriptedApi(answers: Record<string, Answer>, calls: Call[]) {
   const api = new Api('1:fake-token-for-unit-tests');
   api.config.use(async (_prev, method, payload) => {
-    calls.push({ method, text: (payload as { text?: string }).text });
+    const p = payload as { text?: string; reply_markup?: unknown; parse_mode?: string };
+    calls.push({ method, text: p.text, markup: p.reply_markup, parseMode: p.parse_mode });
     const answer = answers[method] ?? 'ok';
     if (answer !== 'ok') throw answer;
     return { ok: true, result: true } as never;
@@ -40,14 +43,15 @@ function scriptedApi(answers: Record<string, Answer>, calls: Array<{ method: str
   return api;
 }
 
-function notifierWith(answers: Record<string, Answer>) {
-  const calls: Array<{ method: string; text?: string }> = [];
+function notifierWith(answers: Record<string, Answer>, users?: Partial<UserService>) {
+  const calls: Call[] = [];
   const capture = createCaptureLogger();
   const notifier = createStatusNotifier({
     api: scriptedApi(answers, calls),
     i18n: createI18n('en'),
     catalog: loadCatalog(CATALOG_PATH_DEFAULT),
-    users: { get: async () => undefined } as unknown as UserService,
+    users: { get: async () => undefined, ...users } as unknown as UserService,
+    billing: { balance: async () => 96 },
     alerts: { raise: async () => undefined } as unknown as AdminAlerts,
     logger: capture.logger,
     defaultLanguage: 'en',
@@ -104,5 +108,108 @@ describe('the final notice of a failed generation', () => {
     assert.equal(warnings.length, 1);
     assert.match(String(warnings[0]?.message), /cannot be told/);
     assert.equal(warnings[0]?.generation_id, failed.id);
+  });
+});
+
+/** The callback data of the buttons of a call, flattened. */
+const buttons = (call: Call | undefined) =>
+  (
+    (call?.markup as { inline_keyboard?: Array<Array<{ callback_data?: string }>> } | undefined)
+      ?.inline_keyboard ?? []
+  )
+    .flat()
+    .map((b) => b.callback_data);
+
+describe('failure messages by cause', () => {
+  const cases: Array<{ cause: string; g: Partial<Generation>; wording: RegExp }> = [
+    {
+      cause: 'the provider failed',
+      g: { failCode: 'kie.500' },
+      wording: /failed on its side[\s\S]*try again in a few minutes/,
+    },
+    { cause: 'a KIE task failure', g: { failCode: '500' }, wording: /failed on its side/ },
+    {
+      cause: 'the content was refused',
+      g: { failCode: 'SENSITIVE_WORD_ERROR' },
+      wording: /refused this request[\s\S]*Change the description/,
+    },
+    {
+      cause: 'the input was refused at create',
+      g: { failCode: 'kie.422' },
+      wording: /Change the description/,
+    },
+    {
+      cause: 'our deadline passed',
+      g: { status: 'timed_out', failCode: 'kie.network' },
+      wording: /not ready in time/,
+    },
+    {
+      cause: 'the service is out of credits',
+      g: { failCode: 'kie.insufficient_credits' },
+      wording: /out of credits on our side/,
+    },
+  ];
+  for (const c of cases) {
+    it(`${c.cause}: plain words, the refund, the new balance, a tap-to-copy reference and Again/New/Menu`, async () => {
+      const { notifier, calls } = notifierWith({});
+      await notifier.final({ ...failed, ...c.g } as Generation);
+      const call = calls[0];
+      assert.match(call?.text ?? '', c.wording);
+      assert.match(call?.text ?? '', /↩️ 4 credits were returned to your balance, which is now 96 credits\./);
+      assert.match(call?.text ?? '', /\n\nref <code>4bf92f35<\/code>$/);
+      assert.equal(call?.parseMode, 'HTML');
+      assert.deepEqual(buttons(call), ['gen:again:g-notice', 'menu:generate', 'menu:main']);
+    });
+  }
+
+  it('in Russian for a user whose Telegram language is ru and who never picked one', async () => {
+    const { notifier, calls } = notifierWith(
+      {},
+      { get: async () => ({ id: 5, language: undefined, telegramLanguage: 'ru-RU' }) as never },
+    );
+    await notifier.final({ ...failed, failCode: 'kie.500' } as Generation);
+    assert.match(calls[0]?.text ?? '', /сервис генерации дал сбой/);
+    assert.match(calls[0]?.text ?? '', /вернулось 4 кредита, теперь на нём 96 кредитов\./);
+    assert.match(calls[0]?.text ?? '', /код <code>4bf92f35<\/code>$/);
+  });
+
+  it('a cancelled generation says what came back, with no reference and no buttons', async () => {
+    const { notifier, calls } = notifierWith({});
+    await notifier.final({ ...failed, status: 'cancelled', failCode: 'generation.cancelled' } as Generation);
+    assert.match(calls[0]?.text ?? '', /cancelled\.\n↩️ 4 credits were returned/);
+    assert.doesNotMatch(calls[0]?.text ?? '', /ref/);
+    assert.deepEqual(buttons(calls[0]), []);
+  });
+});
+
+describe('status message buttons', () => {
+  const at = (status: string) => ({ ...failed, status, failCode: undefined }) as unknown as Generation;
+
+  it('Cancel while queued, none once it moved on, Again/New/Menu once delivered', async () => {
+    const { notifier, calls } = notifierWith({});
+    await notifier.progress(at('pending'), { type: 'queued', position: 2 });
+    assert.deepEqual(buttons(calls.at(-1)), ['gen:stop:g-notice']);
+    await notifier.final(at('delivered'));
+    assert.deepEqual(buttons(calls.at(-1)), ['gen:again:g-notice', 'menu:generate', 'menu:main']);
+  });
+
+  it('drops the Cancel button when the generation reaches KIE', async () => {
+    const calls: Call[] = [];
+    const notifier = createStatusNotifier({
+      api: scriptedApi({}, calls),
+      i18n: createI18n('en'),
+      catalog: loadCatalog(CATALOG_PATH_DEFAULT),
+      users: { get: async () => undefined } as unknown as UserService,
+      billing: { balance: async () => 0 },
+      alerts: { raise: async () => undefined } as unknown as AdminAlerts,
+      logger: createCaptureLogger().logger,
+      defaultLanguage: 'en',
+      intervalMs: 0,
+    });
+    await notifier.progress(at('pending'), { type: 'step' });
+    assert.deepEqual(buttons(calls.at(-1)), ['gen:stop:g-notice']);
+    await notifier.progress(at('running'), { type: 'step' });
+    assert.equal(calls.at(-1)?.method, 'editMessageText');
+    assert.equal(calls.at(-1)?.markup, undefined, 'no reply_markup: Telegram removes the keyboard');
   });
 });

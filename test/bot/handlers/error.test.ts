@@ -31,6 +31,7 @@ function deps(blocked: number[]): { deps: BotDeps; log: ReturnType<typeof create
         touch: async (id) => ({
           id,
           language: undefined,
+          telegramLanguage: undefined,
           firstSeenAt: new Date(),
           lastSeenAt: new Date(),
           blocked: false,
@@ -122,6 +123,8 @@ describe('the one error handler', () => {
     level: string;
     code: string;
     reply: RegExp | null;
+    /** A plain input mistake: said in plain text, without a reference. */
+    mistake?: boolean;
   }> = [
     {
       name: 'a plain Error',
@@ -143,6 +146,7 @@ describe('the one error handler', () => {
       level: 'warn',
       code: 'validation',
       reply: /^Prompt is empty/,
+      mistake: true,
     },
     {
       name: 'a domain AppError',
@@ -189,7 +193,12 @@ describe('the one error handler', () => {
   ];
 
   for (const c of cases) {
-    it(`handles ${c.name}: log level ${c.level}, code ${c.code}, ${c.reply ? 'a localized reply with the reference' : 'no reply'}`, async () => {
+    const says = c.reply
+      ? c.mistake
+        ? 'a plain reply without a reference'
+        : 'a localized reply with the reference'
+      : 'no reply';
+    it(`handles ${c.name}: log level ${c.level}, code ${c.code}, ${says}`, async () => {
       const { calls, log, blocked } = await throwThrough(c.error, c.update ?? message('/x'));
       const failures = log.lines().filter((l) => String(l.message).startsWith('Update failed'));
       assert.equal(failures.length, 1);
@@ -201,13 +210,30 @@ describe('the one error handler', () => {
         assert.equal(calls[0]?.method, 'sendMessage');
         const text = String(calls[0]?.payload.text);
         assert.match(text, c.reply);
-        assert.ok(text.endsWith(`ref ${failures[0]?.error_ref}`), text);
+        if (c.mistake) {
+          assert.doesNotMatch(text, /ref/, text);
+          assert.equal(calls[0]?.payload.parse_mode, undefined);
+        } else {
+          // Tap to copy: the reference in <code>, sent as HTML.
+          assert.ok(text.endsWith(`ref <code>${failures[0]?.error_ref}</code>`), text);
+          assert.equal(calls[0]?.payload.parse_mode, 'HTML');
+        }
       } else {
         assert.equal(calls.length, 0);
       }
       assert.deepEqual(blocked, c.code === 'telegram.blocked' ? [42] : []);
     });
   }
+
+  it('escapes user text in an HTML reply', async () => {
+    const error = new AppError('x', {
+      code: 'test.failure',
+      userMessageKey: 'error-validation',
+      userMessageArgs: { reason: 'a <b> & c' },
+    });
+    const { calls } = await throwThrough(error, message('/x'));
+    assert.match(String(calls[0]?.payload.text), /^a &lt;b&gt; &amp; c\n\nref <code>[0-9a-f]{8}<\/code>$/);
+  });
 
   it('answers a button with an alert in the user’s language', async () => {
     const { calls } = await throwThrough(new Error('x'), callback());

@@ -35,3 +35,17 @@ describe('matchPack', () => {
     assert.deepEqual(decodeInvoicePayload(raw), { packId: 'a'.repeat(32), userId: 999_999_999_999_999 });
   });
 });
+
+describe('invoice payload with a top-up target', () => {
+  it('carries the confirmation or quote back, within 128 bytes, and still matches the pack', () => {
+    const target = { kind: 'protocol', id: '0f8e2a4c-1b3d-4e5f-8a9b-0c1d2e3f4a5b' } as const;
+    const raw = encodeInvoicePayload({ packId: 'a'.repeat(32), userId: 999_999_999_999_999, target });
+    assert.ok(Buffer.byteLength(raw) <= 128, `${Buffer.byteLength(raw)} bytes`);
+    assert.deepEqual(decodeInvoicePayload(raw)?.target, target);
+    const draft = { kind: 'draft', id: 'AbC-123_xYz9' } as const;
+    const payload = encodeInvoicePayload({ packId: 'big', userId: 42, target: draft });
+    assert.deepEqual(decodeInvoicePayload(payload)?.target, draft);
+    assert.equal(matchPack({ ...legit, invoicePayload: payload }, packs)?.id, 'big');
+    assert.equal(decodeInvoicePayload('topup:big:42:x:AbC'), undefined, 'an unknown target kind');
+  });
+});

@@ -53,10 +53,18 @@ describe('Telegram protocol notifier', () => {
       errorRef: undefined,
       createdAt: new Date(),
       startedAt: new Date(),
+      quoteMessageId: undefined,
+      partCount: 1,
+      tooLong: false,
     };
     return { job, user };
   }
-  const notifier = createTelegramProtocolNotifier({ api: () => api, i18n: () => i18n, logger: log.logger });
+  const notifier = createTelegramProtocolNotifier({
+    api: () => api,
+    i18n: () => i18n,
+    billing: { balance: async () => 41 },
+    logger: log.logger,
+  });
 
   it('edits the one status message for progress and synthesis, ignoring "not modified"', async () => {
     const { job, user } = await jobFor();
@@ -93,7 +101,7 @@ describe('Telegram protocol notifier', () => {
     await notifier.deliver(job, protocolOf(200, 200));
     const doc = user.messages().find((m) => m.media?.kind === 'document');
     assert.ok(doc, 'a document was sent');
-    assert.match(doc.caption ?? '', /Ваш протокол \(частей: 7\)/);
+    assert.match(doc.caption ?? '', /Ваш протокол \(7 частей\)/);
     assert.match(doc.media?.upload?.filename ?? '', /^protocol-\d{4}-\d{2}-\d{2}\.md$/);
     assert.ok((doc.media?.upload?.size ?? 0) > 4096 * 3, 'the whole protocol is in the file');
     assert.equal(user.messages().filter((m) => m.messageId !== job.statusMessageId && !m.media).length, 0);
@@ -105,8 +113,11 @@ describe('Telegram protocol notifier', () => {
     const status = user.messages().find((m) => m.messageId === job.statusMessageId);
     assert.equal(
       status?.text,
-      'This service is temporarily unavailable. Please try again later.\nYour 9 credits were returned.\n\nref abcd1234',
+      'This service is temporarily unavailable. Please try again later.\n↩️ 9 credits were returned to your balance, which is now 41 credits.\n\nref abcd1234',
     );
+    // Tap to copy: the reference is a code entity.
+    const code = status?.entities?.find((e) => e.type === 'code');
+    assert.equal(status?.text?.slice(code?.offset, (code?.offset ?? 0) + (code?.length ?? 0)), 'abcd1234');
     await api.deleteMessage(job.chatId, job.statusMessageId as number);
     await notifier.failed(job, {
       messageKey: 'protocol-error-timeout',
@@ -117,6 +128,57 @@ describe('Telegram protocol notifier', () => {
   });
 
   const notice = { messageKey: 'protocol-error-timeout', messageArgs: {}, errorRef: 'ffff0000' };
+
+  it('says in plain words, in Russian, that the LLM account is out of credits, with the refund and balance', async () => {
+    const { job, user } = await jobFor('ru');
+    await notifier.failed(
+      { ...job, failCode: 'llm.insufficient_credits' },
+      { messageKey: 'error-unavailable', messageArgs: {}, errorRef: 'abcd1234' },
+    );
+    const text = user.messages().find((m) => m.messageId === job.statusMessageId)?.text ?? '';
+    assert.match(text, /закончились кредиты в сервисе языковой модели/);
+    assert.match(text, /вернулось 9 кредитов, теперь на нём 41 кредит\./);
+    assert.match(text, /код abcd1234$/);
+  });
+
+  it('shows a slow part with its elapsed time and typing, until the part is done', async () => {
+    let now = 1_000_000;
+    const slow = createTelegramProtocolNotifier({
+      api: () => api,
+      i18n: () => i18n,
+      billing: { balance: async () => 0 },
+      logger: log.logger,
+      now: () => now,
+      tickMs: 10,
+    });
+    const { job, user } = await jobFor();
+    slow.running?.(job, 2, 12);
+    const status = () => user.messages().find((m) => m.messageId === job.statusMessageId);
+    // Not slow yet: nothing changes however many ticks pass.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(status()?.text, 'quote');
+    assert.deepEqual(user.chatActions(), []);
+    now += 25_000;
+    const deadline = Date.now() + 5000;
+    while (status()?.text === 'quote' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(status()?.text, '⏳ Reading your text: part 3/12 · 25 s');
+    assert.ok(user.chatActions().includes('typing'), user.chatActions().join());
+    // A part is done: the next one's time starts from zero.
+    await slow.progress(job, 3, 12);
+    assert.equal(status()?.text, '⏳ Reading your text: parts 3/12');
+    now += 11_000;
+    while (!/part 4/.test(status()?.text ?? '') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
+    assert.equal(status()?.text, '⏳ Reading your text: part 4/12 · 11 s');
+    // The run stopped: later ticks neither edit nor type.
+    slow.idle?.(job);
+    const actions = user.chatActions().length;
+    const edits = status()?.editedCount;
+    now += 60_000;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(status()?.editedCount, edits);
+    assert.equal(user.chatActions().length, actions);
+  });
 
   it('rejects a failure message Telegram may take later (5xx), so the runner tries again', async () => {
     const { job } = await jobFor();

@@ -40,7 +40,7 @@ describe('createLlmFake: non-streaming completions', () => {
     assert.deepEqual(ja.usage, jb.usage);
   });
 
-  it('writes a Markdown protocol for synthesis requests', async () => {
+  it('answers synthesis requests with the protocol JSON the bot asks for, drawn from the text', async () => {
     const bySystem = (await (
       await chat(fake, {
         model: 'm/x',
@@ -50,17 +50,51 @@ describe('createLlmFake: non-streaming completions', () => {
         ],
       })
     ).json()) as Completion;
-    const protocol = bySystem.choices[0]?.message.content ?? '';
-    for (const section of ['## Summary', '## Decisions', '## Action items', '## Open questions']) {
-      assert.ok(protocol.includes(section), section);
-    }
-    assert.match(protocol, /- We decided to ship on Friday\./);
-    assert.match(protocol, /- \[ \] Anna will write the release notes\./);
-    assert.match(protocol, /- Who owns QA\?/);
+    const protocol = JSON.parse(bySystem.choices[0]?.message.content ?? '');
+    assert.deepEqual(protocol, {
+      summary: 'We met to plan the launch.',
+      decisions: ['We decided to ship on Friday.'],
+      action_items: [{ task: 'Anna will write the release notes.', owner: null }],
+      open_questions: ['Who owns QA?'],
+    });
     const byMetadata = (await (
       await chat(fake, ask(TEXT, { metadata: { kind: 'synthesis' } }))
     ).json()) as Completion;
-    assert.match(byMetadata.choices[0]?.message.content ?? '', /^# Protocol/);
+    assert.deepEqual(JSON.parse(byMetadata.choices[0]?.message.content ?? ''), protocol);
+  });
+
+  it('writes labelled notes of a part: summary, decisions, action items with owners, questions', async () => {
+    const part = [
+      'We met to plan the launch. Marketing joined late.',
+      'Decision: move the launch to May.',
+      'Action item: book the venue (owner: Dana)',
+      'Ann: Action item: send the invitations (Ann)',
+      'Can we afford a second venue?',
+    ].join('\n');
+    const notes = (await (await chat(fake, ask(part))).json()) as Completion;
+    const lines = (notes.choices[0]?.message.content ?? '').split('\n');
+    assert.deepEqual(lines.slice(0, -1), [
+      'Summary: We met to plan the launch. Marketing joined late.',
+      'Decision: Move the launch to May.',
+      'Action item: Book the venue (owner: Dana)',
+      'Action item: Send the invitations (owner: Ann)',
+      'Question: Can we afford a second venue?',
+    ]);
+    assert.match(lines.at(-1) ?? '', /^Ref: [0-9a-f]{8} \(35 words, 6 sentences\)$/);
+
+    const russian = [
+      'Обсудили бюджет на квартал. Пришли все.',
+      'Решение: перенести релиз на май.',
+      'Задача: подготовить смету (ответственный: Борис).',
+      'Кто подписывает договор?',
+    ].join('\n');
+    const ru = (await (await chat(fake, ask(russian))).json()) as Completion;
+    assert.deepEqual((ru.choices[0]?.message.content ?? '').split('\n').slice(0, -1), [
+      'Кратко: Обсудили бюджет на квартал. Пришли все.',
+      'Решение: Перенести релиз на май.',
+      'Задача: Подготовить смету (ответственный: Борис)',
+      'Вопрос: Кто подписывает договор?',
+    ]);
   });
 
   it('cuts the answer at max_tokens with finish_reason "length"', async () => {

@@ -55,7 +55,7 @@ describe(`a generation in the web chat, in headless Chromium (${DATABASE_KIND})`
   async function topUp(page: Page): Promise<void> {
     await send(page, '/balance');
     await lastBotMessage(page)
-      .getByRole('button', { name: /credits for \d+ ⭐/ })
+      .getByRole('button', { name: /credits · \d+ ⭐/ })
       .first()
       .click();
     await page

@@ -209,7 +209,7 @@ describe(`web chat in headless Chromium (${DATABASE_KIND})`, { skip: chromiumSki
     const packs = lastBotMessage(page);
     await packs.getByText('Top up with Telegram Stars:').waitFor();
     await packs
-      .getByRole('button', { name: /credits for \d+ ⭐/ })
+      .getByRole('button', { name: /credits · \d+ ⭐/ })
       .first()
       .click();
     const invoice = page.locator('.message.bot:has(.invoice)').last();

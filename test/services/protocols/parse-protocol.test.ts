@@ -29,16 +29,20 @@ describe('parseProtocol', () => {
     }
   });
 
-  it('reads the Markdown sections models (and the fake) fall back to, dropping placeholders', () => {
-    const text = deterministicCompletion('m', [
-      { role: 'system', content: 'Synthesize the notes.' },
-      {
-        role: 'user',
-        content:
-          'Kickoff of the project. The team decided to ship in May. Ann will write the plan. Who pays for hosting?',
-      },
-    ]);
-    const protocol = parseProtocol(text);
+  it('reads the Markdown sections models fall back to, dropping placeholders', () => {
+    const protocol = parseProtocol(
+      [
+        '# Protocol',
+        '## Summary',
+        'Kickoff of the project.',
+        '## Decisions',
+        '- The team decided to ship in May.',
+        '## Action items',
+        '- [ ] Ann will write the plan.',
+        '## Open questions',
+        '- Who pays for hosting?',
+      ].join('\n'),
+    );
     assert.match(protocol.summary, /^Kickoff of the project\./);
     assert.deepEqual(protocol.decisions, ['The team decided to ship in May.']);
     assert.deepEqual(protocol.actionItems, [{ task: 'Ann will write the plan.', owner: 'Ann' }]);
@@ -48,6 +52,23 @@ describe('parseProtocol', () => {
       '## Summary\nNothing much.\n## Decisions\n- No explicit decisions recorded.\n## Action items\n- [ ] No action items recorded.',
     );
     assert.deepEqual(empty, { summary: 'Nothing much.', decisions: [], actionItems: [], openQuestions: [] });
+  });
+
+  it("reads the LLM fake's synthesis of a raw text", () => {
+    const text = deterministicCompletion('m', [
+      { role: 'system', content: 'Synthesize the notes.' },
+      {
+        role: 'user',
+        content:
+          'Kickoff of the project. The team decided to ship in May. Ann will write the plan. Who pays for hosting?',
+      },
+    ]);
+    assert.deepEqual(parseProtocol(text), {
+      summary: 'Kickoff of the project.',
+      decisions: ['The team decided to ship in May.'],
+      actionItems: [{ task: 'Ann will write the plan.', owner: 'Ann' }],
+      openQuestions: ['Who pays for hosting?'],
+    });
   });
 
   it('keeps an unstructured answer whole as the summary', () => {

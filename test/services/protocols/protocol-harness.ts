@@ -32,6 +32,7 @@ export const SETTINGS: ProtocolSettings = {
   pricePerSegment: 1,
   progressIntervalMs: 100,
   jobTimeoutMs: 60_000,
+  pasteMergeMs: 3000,
 };
 
 /**

@@ -8,12 +8,15 @@ import type { FileStore } from '../file-store.ts';
  * A file of the chat for the page: its bytes when the fake holds them (uploads), else the URL the
  * bot sent. URLs from `proxyOrigins` (the KIE fake) are fetched here, since the browser may not
  * reach them (the bot and the fakes share a container in Docker); any other URL is a redirect.
+ * Fetched bytes are kept with the file (as Telegram keeps what it downloaded), so the media still
+ * show after the KIE fake restarted and forgot them; `onKept` tells the fake's persistence.
  */
 export async function serveMedia(
   files: FileStore,
   fileId: string,
   proxyOrigins: ReadonlySet<string>,
   res: ServerResponse,
+  onKept: () => void = () => {},
 ): Promise<void> {
   const file = files.get(fileId);
   if (!file) return sendJson(res, 404, { error: 'no such file' });
@@ -30,7 +33,13 @@ export async function serveMedia(
     .catch(() => undefined);
   if (!answer?.ok) return sendJson(res, 502, { error: `could not load ${file.url}` });
   const body = new Uint8Array(await answer.arrayBuffer());
-  send(res, answer.headers.get('content-type') ?? type, body, file.fileName);
+  const fetchedType = answer.headers.get('content-type') ?? type;
+  if (body.byteLength > 0) {
+    file.content = body;
+    file.mimeType ??= fetchedType;
+    onKept();
+  }
+  send(res, fetchedType, body, file.fileName);
 }
 
 /** Types the page shows in place; anything else (HTML, SVG…) is a download, never a page on this origin. */

@@ -81,9 +81,11 @@ function mediaOf(entry: ChatEntry, files: FileStore): WireMedia | undefined {
   if (!kind || !fileId) return undefined;
   const stored = files.get(fileId);
   const fileName = stored?.fileName ?? entry.media?.upload?.filename;
+  const emoji = (entry.raw.sticker as { emoji?: string } | undefined)?.emoji;
   return {
     kind,
     src: fileSrc(fileId),
+    ...(emoji ? { emoji } : {}),
     ...(fileName ? { fileName } : {}),
     ...(stored?.mimeType ? { mimeType: stored.mimeType } : {}),
     ...(stored?.size !== undefined ? { size: stored.size } : {}),

@@ -17,6 +17,12 @@ const DEFAULT_GRAFANA_URL = 'http://localhost:3000';
 /** Kept per chat / overall; a sandbox may run for days. */
 const MAX_PRESSES_PER_CHAT = 500;
 const MAX_REMEMBERED_UPDATES = 10_000;
+/** The user a fresh page creates when there is none; the sandbox makes this id an admin. */
+export const WEB_CHAT_FIRST_USER: WireUser = { id: 1001, name: 'You', language: 'en' };
+/** What the page's sticker button offers; a sticker's emoji is what the page shows for it. */
+const STICKER_EMOJI = ['👍', '😂', '❤️', '🔥', '🎉', '😢', '🤔', '👋'];
+/** Said (neutrally, as Telegram clients stay quiet) for a button or invoice of a message the fake lost. */
+const GONE = 'This message is no longer available.';
 
 /**
  * The web chat: a browser Telegram client served by the fake at `/`, with a JSON API under
@@ -29,6 +35,7 @@ export class WebChat {
   private readonly grafanaUrl: string;
   private readonly switches: FaultSwitch[];
   private readonly mediaOrigins: Set<string>;
+  private readonly adminIds: () => readonly number[];
   private readonly userFor: (init: FakeUserInit) => FakeUser;
   private readonly streams = new Set<{ chatId: number; stream: EventStream }>();
   private readonly presses = new Map<number, WirePress[]>();
@@ -40,7 +47,16 @@ export class WebChat {
     this.grafanaUrl = options.grafanaUrl ?? DEFAULT_GRAFANA_URL;
     this.switches = [telegram429Switch(core), ...(options.switches ?? [])];
     this.mediaOrigins = new Set((options.mediaOrigins ?? []).map((o) => new URL(o).origin));
+    this.adminIds = options.adminIds ?? (() => []);
     this.userFor = userFor;
+    // Presses are updates, not messages: kept here, and across restarts with the fake's data dir.
+    core.persistence?.section('webChat', {
+      save: () => ({ presses: [...this.presses] }),
+      load: (saved) => {
+        for (const [chatId, list] of (saved as { presses: Array<[number, WirePress[]]> }).presses)
+          this.presses.set(chatId, list);
+      },
+    });
     core.events.on('update', (e) => this.onUpdate(e.token, e.update));
     core.events.on('bot-message', (e) => this.onBotMessage(e.token, e.chatId, e.message.messageId));
     core.events.on('bot-edit', (e) => this.onBotMessage(e.token, e.chatId, e.message.messageId));
@@ -93,6 +109,9 @@ export class WebChat {
           users: this.users(),
           switches: this.wireSwitches(),
           grafanaUrl: this.grafanaUrl,
+          firstUser: WEB_CHAT_FIRST_USER,
+          adminIds: this.adminIds(),
+          stickers: STICKER_EMOJI,
         });
       case 'POST users': {
         const body = await jsonBody(req);
@@ -111,27 +130,40 @@ export class WebChat {
         const user = this.fakeUser(body.user, bot);
         if (typeof body.text !== 'string' || body.text.trim() === '')
           throw new HttpProblem(400, 'text must not be empty');
-        const update = await user.sendText(body.text);
-        return sendJson(res, 200, { updateId: update.update_id });
+        // A paste over 4096 units arrives as several messages, as from a real client.
+        const updates = await user.sendLongText(body.text);
+        return sendJson(res, 200, {
+          updateId: updates.at(-1)?.update_id,
+          updateIds: updates.map((u) => u.update_id),
+        });
       }
       case 'POST uploads':
         return this.upload(req, res, url, bot);
+      case 'POST stickers': {
+        const body = await jsonBody(req);
+        const user = this.fakeUser(body.user, bot);
+        if (typeof body.emoji !== 'string' || !STICKER_EMOJI.includes(body.emoji))
+          throw new HttpProblem(400, `emoji must be one of ${STICKER_EMOJI.join(' ')}`);
+        const update = await user.sendSticker({ emoji: body.emoji });
+        return sendJson(res, 200, { updateId: update.update_id });
+      }
       case 'POST press': {
         const body = await jsonBody(req);
         const user = this.fakeUser(body.user, bot);
         if (typeof body.data !== 'string') throw new HttpProblem(400, 'data must be a string');
+        // A keyboard the fake no longer has (lost, deleted, or edited away): Telegram sends nothing.
         const update = await user
           .pressButton({ messageId: Number(body.messageId), data: body.data })
-          .catch((error: Error) => {
-            throw new HttpProblem(409, error.message);
+          .catch(() => {
+            throw new HttpProblem(409, GONE);
           });
         return sendJson(res, 200, { updateId: update.update_id });
       }
       case 'POST pay': {
         const body = await jsonBody(req);
         const user = this.fakeUser(body.user, bot);
-        const result = await user.pay(Number(body.messageId)).catch((error: Error) => {
-          throw new HttpProblem(409, error.message);
+        const result = await user.pay(Number(body.messageId)).catch(() => {
+          throw new HttpProblem(409, GONE);
         });
         return sendJson(res, 200, result);
       }
@@ -141,6 +173,7 @@ export class WebChat {
           decodeURIComponent(route.slice('files/'.length)),
           this.mediaOrigins,
           res,
+          () => this.core.persistence?.changed(),
         );
       case 'POST switches/*': {
         const body = await jsonBody(req);
@@ -260,6 +293,7 @@ export class WebChat {
 
   private addPress(bot: BotState, chatId: number, press: WirePress): void {
     this.remember(press.updateId, chatId);
+    this.core.persistence?.changed();
     const list = this.presses.get(chatId) ?? [];
     list.push(press);
     if (list.length > MAX_PRESSES_PER_CHAT) list.shift();

@@ -35,6 +35,8 @@ export interface WireMedia {
   readonly fileName?: string;
   readonly mimeType?: string;
   readonly size?: number;
+  /** Stickers: the emoji it stands for, shown while (or instead of) its picture. */
+  readonly emoji?: string;
 }
 
 /** A Stars (or other) invoice. */

@@ -1,8 +1,18 @@
 /** The web chat's JSON API (src/fakes/telegram/web-chat/web-chat.ts); errors carry its message. */
 
+/** The server answered with an error (a failed fetch is a TypeError instead: the sandbox is down). */
+export class ApiProblem extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
 async function parse<T>(response: Response): Promise<T> {
   const body = (await response.json().catch(() => ({}))) as { error?: string };
-  if (!response.ok) throw new Error(body.error ?? `${response.status} ${response.statusText}`);
+  if (!response.ok)
+    throw new ApiProblem(response.status, body.error ?? `${response.status} ${response.statusText}`);
   return body as T;
 }
 

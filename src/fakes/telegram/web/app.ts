@@ -1,5 +1,5 @@
 import type { WireEvent, WireMessage, WirePress, WireSwitch, WireTrace, WireUser } from '../web-chat/wire.ts';
-import { getJson, postJson, uploadFile } from './api.ts';
+import { ApiProblem, getJson, postJson, uploadFile } from './api.ts';
 import { el, type MessageActions, renderMessage, renderPress, traceAnchor } from './render-message.ts';
 
 /** The web chat page: pick a user, talk to the bot, watch traces, switch faults. Updates arrive over SSE. */
@@ -9,6 +9,7 @@ const list = byId<HTMLOListElement>('messages');
 const text = byId<HTMLTextAreaElement>('text');
 const userSelect = byId<HTMLSelectElement>('user-select');
 const actionLine = byId<HTMLParagraphElement>('chat-action');
+const connection = byId<HTMLParagraphElement>('connection');
 
 /** How Telegram words a chat action (https://core.telegram.org/bots/api#sendchataction). */
 const ACTION_WORDS: Record<string, string> = {
@@ -26,11 +27,25 @@ const ACTION_WORDS: Record<string, string> = {
 };
 /** Telegram shows a chat action for 5 s or until the next message. */
 const ACTION_MS = 5000;
+/** How often a page whose event stream gave up asks whether the sandbox is back. */
+const RECONNECT_MS = 1000;
+
+/** What `GET /chat/api/state` answers. */
+interface ChatState {
+  users: WireUser[];
+  switches: WireSwitch[];
+  grafanaUrl: string;
+  firstUser: WireUser;
+  adminIds: number[];
+  stickers: string[];
+}
 
 let userId = 0;
 let users: readonly WireUser[] = [];
 let botName = 'The bot';
 let events: EventSource | undefined;
+let adminIds: readonly number[] = [];
+let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
 let actionTimer: ReturnType<typeof setTimeout> | undefined;
 const messages = new Map<number, WireMessage>();
 const presses = new Map<number, WirePress[]>();
@@ -38,7 +53,7 @@ const presses = new Map<number, WirePress[]>();
 const actions: MessageActions = {
   press(message, button, element) {
     element.classList.add('pending');
-    postJson('/chat/api/press', { user: userId, messageId: message.id, data: button.data }).catch(showError);
+    postJson('/chat/api/press', { user: userId, messageId: message.id, data: button.data }).catch(failed);
   },
   pay(message, element) {
     element.classList.add('pending');
@@ -49,7 +64,7 @@ const actions: MessageActions = {
       .then((result) =>
         toast(result.approved ? 'Payment approved' : `Payment refused: ${result.errorMessage ?? ''}`),
       )
-      .catch(showError)
+      .catch(failed)
       .finally(() => element.classList.remove('pending'));
   },
   command: (command) => void send(command),
@@ -58,6 +73,8 @@ const actions: MessageActions = {
 function handle(event: WireEvent): void {
   switch (event.type) {
     case 'snapshot':
+      // The stream is (back) up: after a sandbox restart this redraws the chat the fake kept.
+      setConnected(true);
       botName = event.botName;
       // A marker for tests and scripts: the page has shown a chat.
       document.body.dataset.ready = 'true';
@@ -70,6 +87,7 @@ function handle(event: WireEvent): void {
         presses.set(press.messageId, [...(presses.get(press.messageId) ?? []), press]);
       for (const message of event.messages) upsert(message);
       renderSwitches(event.switches);
+      renderAdminNote();
       list.scrollTop = list.scrollHeight;
       return;
     case 'message':
@@ -158,9 +176,62 @@ function toast(message: string, trace?: WireTrace, kind = 'info'): void {
   setTimeout(() => item.remove(), 5000);
 }
 
-function showError(error: unknown): void {
+/**
+ * A request that did not work, told as a Telegram client would: a 409 carries the server's words for
+ * the user (a message the fake no longer has); a failed fetch means the sandbox is away; anything
+ * else is the sandbox's own bug, whose details go to the console, not to the chat.
+ */
+function failed(error: unknown): void {
   for (const pending of list.querySelectorAll('.key.pending')) pending.classList.remove('pending');
-  toast(error instanceof Error ? error.message : String(error), undefined, 'error');
+  console.warn('[web chat]', error);
+  if (error instanceof ApiProblem && error.status === 409) toast(error.message);
+  else if (error instanceof ApiProblem)
+    toast('That did not work. Try again in a moment.', undefined, 'error');
+  else toast('The sandbox is not answering. Try again in a moment.', undefined, 'error');
+}
+
+/** The "disconnected" notice: shown while the event stream is down, gone once a snapshot arrives. */
+function setConnected(connected: boolean): void {
+  connection.hidden = connected;
+  document.body.dataset.connected = String(connected);
+  if (connected) {
+    clearTimeout(reconnectTimer);
+    reconnectTimer = undefined;
+    // Users, switches and admins may have changed while the sandbox was away.
+    getJson<ChatState>('/chat/api/state')
+      .then((state) => {
+        adminIds = state.adminIds;
+        renderAdminNote();
+        renderSwitches(state.switches);
+        renderUsers(state.users);
+      })
+      .catch(() => {});
+  }
+}
+
+/**
+ * The stream dropped. EventSource retries by itself while the server is unreachable; when it gives
+ * up (the sandbox came back without this page's user, say), the page waits for the sandbox and
+ * reloads itself.
+ */
+function onStreamError(source: EventSource): void {
+  if (source !== events) return;
+  setConnected(false);
+  if (source.readyState !== EventSource.CLOSED || reconnectTimer) return;
+  const retry = (): void => {
+    reconnectTimer = setTimeout(() => {
+      fetch('/chat/api/state')
+        .then((answer) => (answer.ok ? location.reload() : retry()))
+        .catch(retry);
+    }, RECONNECT_MS);
+  };
+  retry();
+}
+
+/** "You are the admin": the sandbox puts the web chat's first user in the bot's ADMIN_IDS. */
+function renderAdminNote(): void {
+  const note = byId('admin-note');
+  note.hidden = !adminIds.includes(userId);
 }
 
 function showAlert(message: string): void {
@@ -196,7 +267,7 @@ function renderSwitches(switches: readonly WireSwitch[]): void {
         box.checked = s.on;
         box.dataset.switch = s.id;
         box.addEventListener('change', () =>
-          postJson(`/chat/api/switches/${encodeURIComponent(s.id)}`, { on: box.checked }).catch(showError),
+          postJson(`/chat/api/switches/${encodeURIComponent(s.id)}`, { on: box.checked }).catch(failed),
         );
         label.append(box, ` ${s.label}`);
         if (s.description) label.append(el('small', undefined, s.description));
@@ -213,14 +284,39 @@ function select(id: number): void {
   userId = id;
   userSelect.value = String(id);
   localStorage.setItem('web-chat-user', String(id));
+  renderAdminNote();
   events?.close();
-  events = new EventSource(`/chat/api/events?user=${id}`);
-  events.onmessage = (e) => handle(JSON.parse(e.data) as WireEvent);
+  const source = new EventSource(`/chat/api/events?user=${id}`);
+  events = source;
+  source.onmessage = (e) => handle(JSON.parse(e.data) as WireEvent);
+  source.onerror = () => onStreamError(source);
 }
 
 async function send(message: string): Promise<void> {
   if (!message.trim()) return;
-  await postJson('/chat/api/messages', { user: userId, text: message }).catch(showError);
+  await postJson('/chat/api/messages', { user: userId, text: message }).catch((error: unknown) => {
+    // Not sent: the text goes back into the box (unless something new was typed) to send again.
+    if (!text.value) text.value = message;
+    failed(error);
+  });
+}
+
+function sendSticker(emoji: string): void {
+  byId<HTMLDetailsElement>('stickers').open = false;
+  postJson('/chat/api/stickers', { user: userId, emoji }).catch(failed);
+  text.focus();
+}
+
+function renderStickers(emoji: readonly string[]): void {
+  byId('sticker-list').replaceChildren(
+    ...emoji.map((e) => {
+      const b = el('button', 'sticker-choice', e);
+      b.type = 'button';
+      b.setAttribute('aria-label', `Send sticker ${e}`);
+      b.addEventListener('click', () => sendSticker(e));
+      return b;
+    }),
+  );
 }
 
 function sendFile(kind: 'photo' | 'document', input: HTMLInputElement): void {
@@ -229,7 +325,7 @@ function sendFile(kind: 'photo' | 'document', input: HTMLInputElement): void {
   const caption = text.value.trim();
   text.value = '';
   uploadFile(userId, kind, file, caption)
-    .catch(showError)
+    .catch(failed)
     .finally(() => {
       input.value = '';
     });
@@ -254,7 +350,10 @@ async function main(): Promise<void> {
         byId<HTMLDetailsElement>('new-user').open = false;
         text.focus();
       })
-      .catch(showError);
+      // The form's own mistakes (a bad id) are for the person filling it in.
+      .catch((error: unknown) =>
+        error instanceof ApiProblem && error.status === 400 ? toast(error.message) : failed(error),
+      );
   });
   byId<HTMLFormElement>('composer').addEventListener('submit', (e) => {
     e.preventDefault();
@@ -269,6 +368,13 @@ async function main(): Promise<void> {
       byId<HTMLFormElement>('composer').requestSubmit();
     }
   });
+  byId('admin-command').addEventListener('click', () => void send('/admin'));
+  // Phones: the fault switches are a panel over the chat, opened from the header.
+  const faultsButton = byId('faults-button');
+  faultsButton.addEventListener('click', () => {
+    const open = document.body.classList.toggle('faults-open');
+    faultsButton.setAttribute('aria-expanded', String(open));
+  });
   const photo = byId<HTMLInputElement>('photo-input');
   const documentInput = byId<HTMLInputElement>('document-input');
   byId('send-photo').addEventListener('click', () => photo.click());
@@ -276,20 +382,17 @@ async function main(): Promise<void> {
   photo.addEventListener('change', () => sendFile('photo', photo));
   documentInput.addEventListener('change', () => sendFile('document', documentInput));
 
-  const state = await getJson<{ users: WireUser[]; switches: WireSwitch[]; grafanaUrl: string }>(
-    '/chat/api/state',
-  );
+  const state = await getJson<ChatState>('/chat/api/state');
   const grafana = byId<HTMLAnchorElement>('grafana-link');
   grafana.href = state.grafanaUrl;
   grafana.textContent = state.grafanaUrl;
+  adminIds = state.adminIds;
   renderSwitches(state.switches);
+  renderStickers(state.stickers);
   let known = state.users;
   if (known.length === 0) {
-    const { user } = await postJson<{ user: WireUser }>('/chat/api/users', {
-      id: 1001,
-      name: 'You',
-      language: 'en',
-    });
+    // The first user of a fresh sandbox: the one the sandbox made an admin.
+    const { user } = await postJson<{ user: WireUser }>('/chat/api/users', state.firstUser);
     known = [user];
   }
   renderUsers([...known, ...users.filter((u) => !known.some((k) => k.id === u.id))]);
@@ -299,4 +402,4 @@ async function main(): Promise<void> {
   select((saved ?? (known[0] as WireUser)).id);
 }
 
-main().catch(showError);
+main().catch(failed);

@@ -120,17 +120,19 @@ function renderKeyboard(message: WireMessage, actions: MessageActions): HTMLElem
 function renderMedia(media: WireMedia, fromBot: boolean): HTMLElement {
   const who = fromBot ? 'from the bot' : 'you sent';
   switch (media.kind) {
-    case 'photo':
-    case 'sticker': {
+    case 'photo': {
       const a = el('a', 'media');
       a.href = media.src;
       a.target = '_blank';
       const img = el('img', media.kind);
       img.src = media.src;
-      img.alt = `${media.kind === 'photo' ? 'Photo' : 'Sticker'} ${who}`;
+      img.alt = `Photo ${who}`;
+      whenMissing(img, a, 'Photo');
       a.append(img);
       return a;
     }
+    case 'sticker':
+      return renderSticker(media, who);
     case 'video':
     case 'animation': {
       const video = el('video', 'media');
@@ -138,6 +140,7 @@ function renderMedia(media: WireMedia, fromBot: boolean): HTMLElement {
       video.controls = true;
       video.preload = 'metadata';
       video.setAttribute('aria-label', `Video ${who}`);
+      whenMissing(video, video, 'Video');
       return video;
     }
     case 'audio':
@@ -145,7 +148,9 @@ function renderMedia(media: WireMedia, fromBot: boolean): HTMLElement {
       const audio = el('audio', 'media');
       audio.src = media.src;
       audio.controls = true;
-      audio.setAttribute('aria-label', `${media.kind === 'voice' ? 'Voice message' : 'Audio'} ${who}`);
+      const what = media.kind === 'voice' ? 'Voice message' : 'Audio';
+      audio.setAttribute('aria-label', `${what} ${who}`);
+      whenMissing(audio, audio, what);
       return audio;
     }
     default: {
@@ -156,6 +161,39 @@ function renderMedia(media: WireMedia, fromBot: boolean): HTMLElement {
       return a;
     }
   }
+}
+
+/**
+ * A sticker at emoji size, as Telegram shows one: its emoji at once, replaced by its picture when
+ * that is a real image (the fake's own stickers are a 1×1 pixel standing for their emoji).
+ */
+function renderSticker(media: WireMedia, who: string): HTMLElement {
+  const box = el('span', 'sticker');
+  box.setAttribute('role', 'img');
+  box.setAttribute('aria-label', `Sticker ${media.emoji ?? ''} ${who}`.replace(/ {2}/, ' '));
+  box.dataset.emoji = media.emoji ?? '';
+  box.textContent = media.emoji ?? '🖼️';
+  const picture = new Image();
+  picture.onload = () => {
+    if (picture.naturalWidth <= 1 || picture.naturalHeight <= 1) return;
+    picture.alt = '';
+    box.replaceChildren(picture);
+  };
+  picture.src = media.src;
+  return box;
+}
+
+/** Media whose file is gone (a restarted sandbox that lost it): a clear placeholder, not a broken icon. */
+function whenMissing(media: HTMLImageElement | HTMLMediaElement, shown: HTMLElement, what: string): void {
+  media.addEventListener(
+    'error',
+    () => {
+      const placeholder = el('span', 'media-missing', `${what} no longer available`);
+      placeholder.setAttribute('role', 'img');
+      shown.replaceWith(placeholder);
+    },
+    { once: true },
+  );
 }
 
 function formatSize(bytes: number): string {
