@@ -447,7 +447,7 @@ admin-adjust-notice-removed = ℹ️ { $credits } { $credits ->
     Your balance: { $balance }.
 
 # --- paste merge
-protocol-paste-parts = 📎 Received in { $parts } { $parts ->
+protocol-paste-parts = 📎 Received as { $parts } { $parts ->
     [one] message
    *[other] messages
 }, read as one text.
@@ -455,6 +455,9 @@ protocol-paste-too-long = ✋ This text is too long for a protocol: { $chars } {
     [one] character
    *[other] characters
 }, the limit is { $max }. Nothing was charged.
-    Split it into parts of up to { $max } characters and send each as a .txt file.
+    Split it into parts of up to { $max } { $max ->
+        [one] character
+       *[other] characters
+    } and send each as a .txt file.
 protocol-paste-price-changed = More of your text arrived after this quote, so the price changed. Nothing was charged: check the new price and press Confirm again.
 sticker-hint = Nice sticker! 🙂 I work with text, photos and .txt files. Pick what to do:

@@ -56,10 +56,17 @@ const RU_NOUNS: Record<string, { one: string; few: string; many: string; genOne:
       genOne: 'генерации',
       genMany: 'генераций',
     },
+    сообщение: {
+      one: 'сообщение',
+      few: 'сообщения',
+      many: 'сообщений',
+      genOne: 'сообщения',
+      genMany: 'сообщений',
+    },
     трек: { one: 'трек', few: 'трека', many: 'треков', genOne: 'трека', genMany: 'треков' },
     секунда: { one: 'секунда', few: 'секунды', many: 'секунд', genOne: 'секунды', genMany: 'секунд' },
   };
-const EN_NOUNS = ['credit', 'part', 'character', 'generation', 'track', 'second'];
+const EN_NOUNS = ['credit', 'part', 'character', 'generation', 'track', 'second', 'message'];
 const RU_GENITIVE_BEFORE = /(?:^|[\s(])(?:до|от|длиннее|меньше)$/;
 
 /** Every "<number> <counted noun>" in a rendered text, checked against that number's plural category. */

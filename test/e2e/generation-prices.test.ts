@@ -99,17 +99,17 @@ describe(`prices per option end to end (${DATABASE_KIND})`, () => {
         .join(' | '),
     );
     await user.pressButton({ text: /^Kling 2\.6: видео по тексту/ });
-    await user.waitForMessage((m) => /от 100 кр\./.test(m.text ?? ''));
+    await user.waitForMessage((m) => /от 100 кредитов/.test(m.text ?? ''));
     await user.sendText('лиса бежит по снегу');
     const confirm = await user.waitForMessage((m) => buttonsOf(m).some((b) => /Подтвердить/.test(b.text)));
-    assert.match(confirm.text ?? '', /Цена: 100 кр\. · баланс 150 → 50/);
+    assert.match(confirm.text ?? '', /Цена: 100 кредитов · баланс 150 → 50/);
     await user.pressButton({ messageId: confirm.messageId, text: /^Длительность, с: 5$/ });
     await user.waitForMessage(
       (m) => m.messageId === confirm.messageId && buttonsOf(m).some((b) => /^10/.test(b.text)),
     );
     await user.pressButton({ messageId: confirm.messageId, text: /^10 · \+100$/ });
     const short = await user.waitForMessage(
-      (m) => m.messageId === confirm.messageId && /Цена: 200 кр\., а на балансе 150/.test(m.text ?? ''),
+      (m) => m.messageId === confirm.messageId && /Цена: 200 кредитов, а на балансе 150/.test(m.text ?? ''),
     );
     assert.ok(buttonsOf(short).some((b) => b.text === '✅ Подтвердить · 200 кр.'));
   });

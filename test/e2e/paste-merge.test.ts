@@ -87,7 +87,7 @@ describe(`a long paste that Telegram split into parts (${DATABASE_KIND})`, () =>
     assert.ok(updates.every((u) => (u.message?.text?.length ?? 0) <= 4096));
 
     const price = priceOf(text);
-    const quote = await user.waitForMessage((m) => /Received in 3 messages/.test(m.text ?? ''));
+    const quote = await user.waitForMessage((m) => /Received as 3 messages/.test(m.text ?? ''));
     assert.match(quote.text ?? '', new RegExp(`Text: ${text.length.toLocaleString('en-US')} characters`));
     assert.match(quote.text ?? '', new RegExp(`Price: ${price} credits`));
     assert.deepEqual(
@@ -130,7 +130,7 @@ describe(`a long paste that Telegram split into parts (${DATABASE_KIND})`, () =>
     );
     assert.match(one.text ?? '', new RegExp(`Text: ${first.length.toLocaleString('en-US')} characters`));
     assert.match(two.text ?? '', new RegExp(`Text: ${second.length.toLocaleString('en-US')} characters`));
-    assert.doesNotMatch(`${one.text}${two.text}`, /Received in/);
+    assert.doesNotMatch(`${one.text}${two.text}`, /Received as/);
   });
 
   it('200,000+ characters in many parts: one answer with the limit, the quote replaced, nothing charged', async () => {

@@ -134,7 +134,7 @@ describe('dashboards and alerts query only names a running bot exports', () => {
     kie.failNext('createTask', 402, { times: 1 });
     await openConfirmation(user, /Images/, /^Nano Banana ·/, 'an unpaid fox');
     await user.pressButton({ text: /Confirm/ });
-    await user.waitForMessage((m) => /temporarily unavailable/.test(m.text ?? ''), { timeoutMs: 15_000 });
+    await user.waitForMessage((m) => /out of credits on our side/.test(m.text ?? ''), { timeoutMs: 15_000 });
     // A protocol delivered, then one stopped by an LLM 402 (gen_ai.* with error.type, protocol.*, job_id).
     const paragraph = (n: number) =>
       `Topic ${n} opened the meeting. The team decided to adopt option ${n}. Ann will prepare the budget for topic ${n}. Who signs off on topic ${n}?`;
@@ -147,7 +147,7 @@ describe('dashboards and alerts query only names a running bot exports', () => {
     await user.sendText(minutes);
     await user.pressButton({ messageId: (await quoted()).messageId, text: /Confirm/ });
     await user.waitForMessage(
-      (m) => /temporarily unavailable[\s\S]*credits were returned/.test(m.text ?? ''),
+      (m) => /out of credits on our side[\s\S]*returned to your balance/.test(m.text ?? ''),
       {
         timeoutMs: 15_000,
       },

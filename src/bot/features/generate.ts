@@ -14,6 +14,7 @@ import type { DraftStage } from '../../db/tables/generation-drafts.table.ts';
 import { ValidationError } from '../../errors/app-error.ts';
 import type { Draft } from '../../services/drafts/draft.service.ts';
 import { ATTR_BOT_GENERATION_ID, ATTR_BOT_MODEL_ID } from '../../telemetry/attributes.ts';
+import { continuesPaste, FULL_PART_MIN_UNITS, joinPasteParts } from '../../text/paste-merge.ts';
 import type { BotContext } from '../context.ts';
 import { escapeHtml } from '../escape-html.ts';
 import { renderDraft } from '../generations/render-draft.ts';
@@ -82,7 +83,13 @@ async function showDraft(ctx: BotContext, draft: Draft, edit: boolean): Promise<
 }
 
 /** The prompt is in (and the photo, if the model needs one): on to the options. */
-async function promptReceived(ctx: BotContext, draft: Draft, prompt: string | undefined, photo?: string) {
+async function promptReceived(
+  ctx: BotContext,
+  draft: Draft,
+  prompt: string | undefined,
+  photo?: string,
+  partAt?: Date,
+) {
   const model = findModel(ctx.deps.catalog, draft.modelId);
   if (!model?.enabled) {
     await ctx.deps.drafts.update(draft.id, 'prompt', 'cancelled');
@@ -107,8 +114,51 @@ async function promptReceived(ctx: BotContext, draft: Draft, prompt: string | un
   const moved = await ctx.deps.drafts.update(draft.id, 'prompt', 'options', {
     prompt: text,
     ...(sourceFileId && { sourceFileId }),
+    ...(partAt && { promptPartAt: partAt }),
   });
   if (moved) await showDraft(ctx, moved, false);
+}
+
+/** When a text message was sent, and whether it is as long as a part a client cut off a paste. */
+function sentPart(ctx: BotContext & { message: { text: string; date: number } }): Date | undefined {
+  return ctx.message.text.length >= FULL_PART_MIN_UNITS ? new Date(ctx.message.date * 1000) : undefined;
+}
+
+/**
+ * The next part of a prompt pasted in several messages (Telegram clients cut a text over 4096):
+ * joined to the draft's prompt and the confirmation shown again, or, when the whole is longer than
+ * the model takes, the draft waits for a shorter prompt. Undefined when the text is not such a part.
+ */
+async function promptContinued(ctx: BotContext, text: string, sentAt: Date): Promise<boolean> {
+  const userId = ctx.from?.id;
+  if (userId === undefined) return false;
+  const draft = await ctx.deps.drafts.current(userId, 'options');
+  const model = draft && findModel(ctx.deps.catalog, draft.modelId);
+  if (!draft?.promptPartAt || !model || draft.messageId === undefined) return false;
+  const previous = { chars: FULL_PART_MIN_UNITS, sentAt: draft.promptPartAt };
+  if (!continuesPaste(previous, sentAt, ctx.deps.config.protocol.pasteMergeMs)) return false;
+  ctx.state.feature = 'generate';
+  const prompt = joinPasteParts([draft.prompt ?? '', text]).trim();
+  const chatId = draft.chatId;
+  if (prompt.length > model.promptMaxLength) {
+    // Back to waiting for the prompt; the shown confirmation loses its buttons (its prompt is not it).
+    const back = await ctx.deps.drafts.update(draft.id, 'options', 'prompt', { promptPartAt: null });
+    if (!back) return true;
+    await ctx.api.editMessageReplyMarkup(chatId, draft.messageId).catch(() => undefined);
+    throw new ValidationError('gen-prompt-too-long', { max: model.promptMaxLength, length: prompt.length });
+  }
+  const longer = await ctx.deps.drafts.update(draft.id, 'options', 'options', {
+    prompt,
+    promptPartAt: text.length >= FULL_PART_MIN_UNITS ? sentAt : null,
+  });
+  if (!longer) return true;
+  const balance = await ctx.deps.billing.balance(userId);
+  const short = !ctx.deps.config.generations.dryRun && balance < priceOf(model, longer.inputs).credits;
+  await ctx.api.editMessageText(chatId, draft.messageId, renderDraft(ctx, longer, model, balance), {
+    parse_mode: 'HTML',
+    reply_markup: draftKeyboard(ctx, longer, model, short),
+  });
+  return true;
 }
 
 // Main menu → Generate, or /generate: the kinds.
@@ -166,9 +216,12 @@ composer.callbackQuery(new RegExp(`^${GEN.model}:([\\w-]+)$`), handledBy('genera
 feature.on('message:text', async (ctx, next) => {
   if (ctx.message.text.startsWith('/')) return next();
   const draft = await ctx.deps.drafts.current(ctx.from.id, 'prompt');
-  if (!draft) return next();
+  if (!draft) {
+    if (await promptContinued(ctx, ctx.message.text, new Date(ctx.message.date * 1000))) return;
+    return next();
+  }
   ctx.state.feature = 'generate';
-  await promptReceived(ctx, draft, ctx.message.text);
+  await promptReceived(ctx, draft, ctx.message.text, undefined, sentPart(ctx));
 });
 
 // The photo for edit / image-to-video models, with the prompt as its caption or in the next message.

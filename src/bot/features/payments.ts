@@ -7,7 +7,7 @@ import { protocolQuoteKeyboard } from '../keyboards/protocol.ts';
 import { continueKeyboard, TOP_UP_ACTION, TOP_UP_CONTINUE } from '../keyboards/top-up.ts';
 import { handledBy } from '../middlewares/handled-by.ts';
 import { decodeInvoicePayload, encodeInvoicePayload } from '../payments/invoice-payload.ts';
-import { matchPack, STARS_CURRENCY } from '../payments/match-pack.ts';
+import { matchPack, paidPack, STARS_CURRENCY } from '../payments/match-pack.ts';
 import { decodeTarget, TARGET_PATTERN } from '../payments/top-up-target.ts';
 
 const composer = new Composer<BotContext>();
@@ -28,7 +28,12 @@ composer.callbackQuery(
     await ctx.replyWithInvoice(
       ctx.t('invoice-title', { credits: pack.credits }),
       ctx.t('invoice-description', { title: pack.title[lang], credits: pack.credits }),
-      encodeInvoicePayload({ packId: pack.id, userId: ctx.from.id, target }),
+      encodeInvoicePayload({
+        packId: pack.id,
+        userId: ctx.from.id,
+        sold: { credits: pack.credits, stars: pack.stars },
+        target,
+      }),
       STARS_CURRENCY,
       [{ label: pack.title[lang], amount: pack.stars }],
     );
@@ -54,7 +59,7 @@ composer.on('pre_checkout_query', handledBy('payments'), async (ctx) => {
 // The Stars were taken: credit the pack exactly once, keyed by Telegram's charge id.
 composer.on('message:successful_payment', handledBy('payments'), async (ctx) => {
   const payment = ctx.message.successful_payment;
-  const pack = matchPack(
+  const pack = paidPack(
     {
       invoicePayload: payment.invoice_payload,
       currency: payment.currency,
@@ -64,7 +69,7 @@ composer.on('message:successful_payment', handledBy('payments'), async (ctx) => 
     ctx.deps.packs,
   );
   if (!pack) {
-    // We validated at pre-checkout, so this is a catalog change or a forgery: an operator must look.
+    // Not our payload, or not this payer's: a forgery or another bot's; an operator must look.
     // The charge id lets them refund the Stars (refundStarPayment).
     ctx.deps.logger.error('Successful payment does not match a pack', {
       telegram_payment_charge_id: payment.telegram_payment_charge_id,
@@ -122,6 +127,12 @@ composer.callbackQuery(
     } catch (error) {
       // The same quote is already on screen: a double press shows it once.
       if (!notModified(error)) throw error;
+    }
+    // One live quote: the old one (with its Top up) loses its buttons, as a draft's old confirmation does.
+    const old = job.quoteMessageId;
+    const chatId = ctx.chat?.id;
+    if (old !== undefined && chatId !== undefined && old !== ctx.callbackQuery.message?.message_id) {
+      await ctx.api.editMessageReplyMarkup(chatId, old).catch(() => undefined);
     }
   },
 );

@@ -12,6 +12,7 @@ import * as reconcileUnknownCreates from './2026_12_03_10_00_00_reconcile_unknow
 import * as createUpdateInbox from './2026_12_03_12_00_00_create_update_inbox.ts';
 import * as addUserTelegramLanguage from './2026_12_03_13_00_00_add_user_telegram_language.ts';
 import * as addPasteParts from './2026_12_03_13_10_00_add_paste_parts.ts';
+import * as addDraftPromptPart from './2026_12_03_14_00_00_add_draft_prompt_part.ts';
 
 /**
  * Every migration, keyed by its timestamped name. Listed statically rather than read from disk so the
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_03_12_00_00_create_update_inbox': createUpdateInbox,
   '2026_12_03_13_00_00_add_user_telegram_language': addUserTelegramLanguage,
   '2026_12_03_13_10_00_add_paste_parts': addPasteParts,
+  '2026_12_03_14_00_00_add_draft_prompt_part': addDraftPromptPart,
 };

@@ -18,6 +18,8 @@ export interface GenerationDraftsTable {
   /** The message showing the options and the Confirm button. */
   message_id: ColumnType<number | null, number | null | undefined, number | null>;
   generation_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When the prompt was a part a client cut from a longer paste: when it was sent (see the migration). */
+  prompt_part_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: ColumnType<Date, Date | string | undefined, never>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }

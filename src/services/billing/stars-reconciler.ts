@@ -3,7 +3,7 @@ import type { StarTransaction, TransactionPartnerUser } from 'grammy/types';
 import type { Kysely } from 'kysely';
 import type { TopUpPack } from '../../bot/context.ts';
 import { decodeInvoicePayload } from '../../bot/payments/invoice-payload.ts';
-import { matchPack, STARS_CURRENCY } from '../../bot/payments/match-pack.ts';
+import { paidPack, STARS_CURRENCY } from '../../bot/payments/match-pack.ts';
 import type { TopUpTarget } from '../../bot/payments/top-up-target.ts';
 import { findLedgerEntryByKey } from '../../db/repositories/ledger-entry.repository.ts';
 import type { Database } from '../../db/schema.ts';
@@ -118,7 +118,7 @@ export function createStarsReconciler(deps: StarsReconcilerDeps): StarsReconcile
     const source = tx.source as TransactionPartnerUser;
     if (source.transaction_type !== undefined && source.transaction_type !== 'invoice_payment')
       return undefined;
-    const pack = matchPack(
+    const pack = paidPack(
       {
         invoicePayload: source.invoice_payload ?? '',
         currency: STARS_CURRENCY,
@@ -127,7 +127,7 @@ export function createStarsReconciler(deps: StarsReconcilerDeps): StarsReconcile
       },
       packs,
     );
-    // Another bot's payload, a forged one, or a pack whose price changed: not ours to credit blindly.
+    // Another bot's payload or a forged one: not ours to credit. (A pack changed since is still owed.)
     if (!pack) return undefined;
     if (await findLedgerEntryByKey(db, starsTopUpKey(tx.id))) return undefined;
     if (await findLedgerEntryByKey(db, starsRefundKey(tx.id))) return undefined;

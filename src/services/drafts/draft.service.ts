@@ -26,6 +26,8 @@ export interface Draft {
   readonly inputs: Readonly<Record<string, string | boolean>>;
   readonly messageId: number | undefined;
   readonly generationId: string | undefined;
+  /** The prompt was a part a client cut from a longer paste, sent at this time: more may follow. */
+  readonly promptPartAt: Date | undefined;
   readonly createdAt: Date;
   /** Past DRAFT_TTL_MS: its buttons are stale. */
   readonly expired: boolean;
@@ -37,6 +39,8 @@ export type DraftChanges = Partial<{
   inputs: Readonly<Record<string, string | boolean>>;
   messageId: number;
   generationId: string;
+  /** null: the prompt is whole. */
+  promptPartAt: Date | null;
 }>;
 
 /** Drafts of the generation flow, shared by every bot instance through the database. */
@@ -70,6 +74,7 @@ export function createDraftService(db: Kysely<Database>, now: () => Date = () =>
     inputs: row.inputs as Record<string, string | boolean>,
     messageId: row.message_id === null ? undefined : Number(row.message_id),
     generationId: row.generation_id ?? undefined,
+    promptPartAt: row.prompt_part_at ?? undefined,
     createdAt: row.created_at,
     expired: now().getTime() - row.created_at.getTime() > DRAFT_TTL_MS,
   });
@@ -104,6 +109,7 @@ export function createDraftService(db: Kysely<Database>, now: () => Date = () =>
         ...(changes.inputs !== undefined && { inputs: JSON.stringify(changes.inputs) }),
         ...(changes.messageId !== undefined && { message_id: changes.messageId }),
         ...(changes.generationId !== undefined && { generation_id: changes.generationId }),
+        ...(changes.promptPartAt !== undefined && { prompt_part_at: changes.promptPartAt }),
       });
       return row && toDraft(row);
     },

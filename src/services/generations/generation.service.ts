@@ -281,11 +281,12 @@ export function createGenerationService(deps: GenerationServiceDeps): Generation
 
   /**
    * Cancels a pending row and refunds its charge in one transaction, then tells the user; undefined
-   * when a worker leased it meanwhile (it is being created at KIE) or it moved on. The check runs
-   * under the row lock, so a row is either sent to KIE or refunded, never both.
+   * when it moved on. A worker may hold the row's lease while its create waits for KIE's rate limit:
+   * the cancel still wins, because the worker marks the row `creating` by compare-and-set on
+   * `pending` and its own lease just before the request leaves (onSending), and the cancel takes the
+   * lease away under the row lock. So a row is either sent to KIE or refunded, never both.
    */
   async function cancelPending(row: GenerationRow): Promise<Generation | undefined> {
-    const notLeased = (locked: GenerationRow) => !locked.locked_until || locked.locked_until <= clock();
     return context.with(generationContext(row.traceparent), async () => {
       const done = await refundAndSettle(
         row,
@@ -293,7 +294,6 @@ export function createGenerationService(deps: GenerationServiceDeps): Generation
         'cancelled',
         { failCode: 'generation.cancelled' },
         undefined,
-        notLeased,
       );
       if (!done) return undefined;
       await tell(done);

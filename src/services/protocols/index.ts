@@ -1,7 +1,7 @@
 /** Protocols from long texts: segmenting, pricing, durable LLM jobs (segments in parallel, synthesis), refunds. */
 
+export { continuesPaste, FULL_PART_MIN_UNITS, joinPasteParts } from '../../text/paste-merge.ts';
 export { actionItem, parseProtocol } from './parse-protocol.ts';
-export { continuesPaste, FULL_PART_MIN_UNITS, joinPasteParts } from './paste-merge.ts';
 export { ProgressThrottle } from './progress-throttle.ts';
 export {
   type CancelResult,

@@ -16,7 +16,7 @@ import {
 } from '../../db/repositories/protocol-paste-part.repository.ts';
 import type { Database } from '../../db/schema.ts';
 import type { ProtocolJobRow } from '../../db/tables/protocol-jobs.table.ts';
-import { continuesPaste, FULL_PART_MIN_UNITS, joinPasteParts } from './paste-merge.ts';
+import { continuesPaste, FULL_PART_MIN_UNITS, joinPasteParts } from '../../text/paste-merge.ts';
 import type { ProtocolSettings } from './protocol.service.ts';
 import { type ProtocolJob, toProtocolJob } from './protocol-job.ts';
 import { protocolPrice } from './protocol-price.ts';

@@ -14,7 +14,8 @@ describe('LLM client', () => {
   it('returns the completion with usage, cost, model and generation id', () =>
     withLlm({}, {}, async (fake, client) => {
       const result = await client.chat(ask('The team agreed to ship on Friday. Ann will write the notes.'));
-      assert.match(result.content, /^Summary \[[0-9a-f]{8}\]: The team agreed to ship on Friday\./);
+      assert.match(result.content, /^Summary: The team agreed to ship on Friday\.\n/);
+      assert.match(result.content, /^Action item: Ann will write the notes\.$/m);
       assert.equal(result.model, TEST_MODEL);
       assert.match(result.id ?? '', /^gen-/);
       assert.equal(result.finishReason, 'stop');

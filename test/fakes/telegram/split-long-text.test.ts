@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MESSAGE_MAX_UNITS, splitLongText } from '../../../src/fakes/telegram/split-long-text.ts';
-import { FULL_PART_MIN_UNITS } from '../../../src/services/protocols/paste-merge.ts';
+import { FULL_PART_MIN_UNITS } from '../../../src/text/paste-merge.ts';
 
 const SEGMENTER = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 /** True when `index` is a grapheme boundary of `text`. */

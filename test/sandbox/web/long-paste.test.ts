@@ -80,7 +80,7 @@ describe(`a 10,000-character paste in the web chat, in headless Chromium (${DATA
       `each part fits one message: ${sizes}`,
     );
 
-    const quote = quotes(page).filter({ hasText: /Received in 3 messages/ });
+    const quote = quotes(page).filter({ hasText: /Received as 3 messages/ });
     await quote.waitFor({ timeout: 20_000 });
     assert.equal(await quotes(page).count(), 1, 'one quote for the three parts');
     await screenshot(page, 'long-paste-quote');

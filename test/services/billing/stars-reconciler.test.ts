@@ -73,7 +73,7 @@ describe(`Stars reconciliation (${DATABASE_KIND})`, () => {
     handle = await testDb.open();
     billing = createBillingService(handle.db);
     const users = createUserService(handle.db);
-    for (const id of [9101, 9102, 9103, 9104, 9105, 9106]) await users.touch(id);
+    for (const id of [9101, 9102, 9103, 9104, 9105, 9106, 9107]) await users.touch(id);
   });
   after(() => testDb.dispose());
   beforeEach(() => otel.reset());
@@ -158,6 +158,45 @@ describe(`Stars reconciliation (${DATABASE_KIND})`, () => {
     assert.deepEqual(again.credited, []);
     assert.deepEqual(told.length, 1);
     assert.equal(await billing.balance(9101), 100);
+  });
+
+  it('credits what the invoice sold though the pack was repriced since, and nothing for an amount it did not ask', async () => {
+    // Paid when "small" was 100 credits for 50 Stars; the operator made it 80 for 60 before the
+    // reconciler ran. The Stars were taken: the 100 credits are owed.
+    const sold = (id: string, stars: number): StarTransaction => ({
+      ...payment(id, 9107, 'small', stars),
+      source: {
+        type: 'user',
+        transaction_type: 'invoice_payment',
+        user: user(9107),
+        invoice_payload: encodeInvoicePayload({
+          packId: 'small',
+          userId: 9107,
+          sold: { credits: 100, stars: 50 },
+        }),
+      },
+    });
+    const tg = telegram([sold('stx-repriced', 50), sold('stx-odd-amount', 5)], 'newest');
+    const told: number[] = [];
+    const r = createStarsReconciler({
+      db: handle.db,
+      billing,
+      packs: [{ ...PACKS[0]!, credits: 80, stars: 60 }],
+      fetchTransactions: tg.fetch,
+      notify: async (p) => {
+        told.push(p.credits);
+      },
+      logger: createCaptureLogger().logger,
+      lookbackMs: 7 * DAY_S * 1000,
+      now: () => NOW,
+    });
+    const report = await r.reconcile();
+    assert.deepEqual(
+      report.credited.map((p) => [p.chargeId, p.credits]),
+      [['stx-repriced', 100]],
+    );
+    assert.deepEqual(told, [100]);
+    assert.equal(await billing.balance(9107), 100);
   });
 
   it('never credits a payment Telegram lists as refunded (an outgoing transaction under its id)', async () => {
