@@ -145,7 +145,10 @@ describe(`web chat in headless Chromium (${DATABASE_KIND})`, { skip: chromiumSki
       .locator('.toast')
       .getByText(/русский/i)
       .waitFor();
-    await lastBotMessage(page).locator('.text').getByText(/Язык переключён/).waitFor();
+    await lastBotMessage(page)
+      .locator('.text')
+      .getByText(/Язык переключён/)
+      .waitFor();
 
     // The fault switches are checkboxes: Tab to one, Space toggles it on the server.
     for (let i = 0; i < 40 && f.switchId !== 'telegram-429'; i++) {
