@@ -9,6 +9,7 @@ import type { BotContext, BotDeps, UpdateState } from './context.ts';
 import { adminFeature } from './features/admin.ts';
 import { balanceFeature } from './features/balance.ts';
 import { generateFeature } from './features/generate.ts';
+import { generationFollowupsFeature } from './features/generation-followups.ts';
 import { helpFeature } from './features/help.ts';
 import { historyFeature } from './features/history.ts';
 import { languageFeature } from './features/language.ts';
@@ -92,6 +93,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     helpFeature,
     languageFeature,
     generateFeature,
+    generationFollowupsFeature,
     protocolFeature,
     historyFeature,
     balanceFeature,
