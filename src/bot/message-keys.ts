@@ -36,7 +36,7 @@ export const HISTORY_STATUS_KEY: Readonly<Record<GenerationStatus, string>> = {
   cancelled: 'history-status-cancelled',
 };
 
-/** A ledger operation's name in /balance and /admin user (protocols by ledgerLabel, in /balance). */
+/** A ledger operation's name in /balance and /admin user (protocol charges and refunds by ledgerLabel). */
 export const LEDGER_OPERATION_KEY: Readonly<Record<LedgerLabel, string>> = {
   topup: 'ledger-operation-topup',
   charge: 'ledger-operation-charge',

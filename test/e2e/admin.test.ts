@@ -138,12 +138,18 @@ describe(`admin commands end to end (${DATABASE_KIND})`, () => {
       price: 9,
       kieCreditsConsumed: 6.5,
     });
+    // A protocol's charge, under the key the protocol service posts it with.
+    await billing.charge(userId, 1, {
+      idempotencyKey: 'protocol:admin-view-job',
+      reference: 'admin-view-job',
+    });
     const admin = h.fake.user({ id: ADMIN, firstName: 'Root' });
     await admin.sendCommand('/admin', `user ${userId}`);
     const report = await admin.waitForMessage();
     const text = report.text ?? '';
     assert.match(text, new RegExp(`👤 User ${userId}`));
-    assert.match(text, /Balance: 84 credits/);
+    assert.match(text, /Balance: 83 credits/);
+    assert.match(text, /· #\d+ protocol -1 → 83\n/, 'a protocol charge is named as one');
     assert.ok(text.includes(`trace ${TRACE_ID}`), text);
     assert.ok(text.includes(`task ${taskId}`), text);
     assert.match(text, /nano-banana · running · 7 cr\.\n/, 'no KIE cost while none is known');

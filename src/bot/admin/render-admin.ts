@@ -8,7 +8,7 @@ import type {
   StarsRefundResult,
   UserReport,
 } from '../../services/admin/index.ts';
-import type { LedgerEntry } from '../../services/billing/ledger-entry.ts';
+import { type LedgerEntry, ledgerLabel } from '../../services/billing/ledger-entry.ts';
 import { cutText } from '../../text/cut-text.ts';
 import type { BotContext } from '../context.ts';
 import { escapeHtml } from '../escape-html.ts';
@@ -87,7 +87,7 @@ function renderLedgerEntry(ctx: BotContext, e: LedgerEntry): string {
   return ctx.t('admin-ledger-line', {
     date: dateFormat(ctx).format(e.createdAt),
     entry: String(e.id),
-    operation: ctx.t(LEDGER_OPERATION_KEY[e.operation]),
+    operation: ctx.t(LEDGER_OPERATION_KEY[ledgerLabel(e)]),
     amount: signed(e.amount),
     balanceAfter: e.balanceAfter,
     note,
