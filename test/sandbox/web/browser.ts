@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -114,4 +115,40 @@ export async function switchIsOn(webChatUrl: string, id: string): Promise<boolea
 /** The natural width of an image in the page (0 until it is decoded). */
 export function naturalWidth(image: Locator): Promise<number> {
   return image.evaluate((el: unknown) => (el as { naturalWidth: number }).naturalWidth);
+}
+
+/** A new page (its own context) that fails the test on any page error. */
+export async function newChatPage(
+  browser: Browser,
+  viewport: { width: number; height: number } = { width: 1280, height: 1000 },
+): Promise<Page> {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));
+  return page;
+}
+
+/** Opens the web chat on `page` and talks as a new user, created with the page's New user form. */
+export async function createChatUser(
+  page: Page,
+  webChatUrl: string,
+  user: { id: number; name: string; language?: 'en' | 'ru' },
+): Promise<Page> {
+  await page.goto(webChatUrl);
+  await page.locator('body[data-ready]').waitFor();
+  await page.getByText('New user').click();
+  await page.getByLabel('Id', { exact: true }).fill(String(user.id));
+  await page.getByLabel('Name', { exact: true }).fill(user.name);
+  if (user.language) await page.getByLabel('Language', { exact: true }).selectOption(user.language);
+  await page.getByRole('button', { name: 'Create and switch' }).click();
+  await page.locator(`#user-select:has(option[value="${user.id}"]:checked)`).waitFor();
+  return page;
+}
+
+/** The newest message from the bot. */
+export const lastBotMessage = (page: Page): Locator => page.locator('.message.bot').last();
+
+/** Types `text` in the message box and sends it with Enter. */
+export async function sendText(page: Page, text: string): Promise<void> {
+  await page.locator('#text').fill(text);
+  await page.locator('#text').press('Enter');
 }

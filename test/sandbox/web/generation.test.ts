@@ -4,9 +4,13 @@ import type { Browser, Page } from 'playwright-core';
 import { setupTestTelemetry } from '../../support/otel.ts';
 import {
   chromiumSkipReason,
+  createChatUser,
+  lastBotMessage,
   launchChromium,
   naturalWidth,
+  newChatPage,
   screenshot,
+  sendText,
   switchIsOn,
   until,
 } from './browser.ts';
@@ -33,27 +37,12 @@ describe(`a generation in the web chat, in headless Chromium (${DATABASE_KIND})`
     await web?.dispose();
   });
 
-  async function openAs(id: number, name: string): Promise<Page> {
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
-    page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));
-    await page.goto(web.sandbox.webChatUrl);
-    await page.locator('body[data-ready]').waitFor();
-    await page.getByText('New user').click();
-    await page.getByLabel('Id', { exact: true }).fill(String(id));
-    await page.getByLabel('Name', { exact: true }).fill(name);
-    await page.getByRole('button', { name: 'Create and switch' }).click();
-    await page.locator(`#user-select:has(option[value="${id}"]:checked)`).waitFor();
-    return page;
-  }
-  const lastBotMessage = (page: Page) => page.locator('.message.bot').last();
-  const send = async (page: Page, text: string) => {
-    await page.locator('#text').fill(text);
-    await page.locator('#text').press('Enter');
-  };
+  const openAs = async (id: number, name: string): Promise<Page> =>
+    createChatUser(await newChatPage(browser), web.sandbox.webChatUrl, { id, name });
 
   /** Buys the first Stars pack with the invoice's Pay button. */
   async function topUp(page: Page): Promise<void> {
-    await send(page, '/balance');
+    await sendText(page, '/balance');
     await lastBotMessage(page)
       .getByRole('button', { name: /credits · \d+ ⭐/ })
       .first()
@@ -70,7 +59,7 @@ describe(`a generation in the web chat, in headless Chromium (${DATABASE_KIND})`
 
   /** Main menu → Generate → Images → Nano Banana → prompt → Confirm; returns the Confirm press's trace id. */
   async function generate(page: Page, prompt: string): Promise<string> {
-    await send(page, '/start');
+    await sendText(page, '/start');
     await lastBotMessage(page)
       .getByRole('button', { name: /Generate/ })
       .click();
@@ -83,7 +72,7 @@ describe(`a generation in the web chat, in headless Chromium (${DATABASE_KIND})`
     await lastBotMessage(page)
       .getByText(/Send me a description/)
       .waitFor();
-    await send(page, prompt);
+    await sendText(page, prompt);
     const draft = lastBotMessage(page);
     const confirm = draft.getByRole('button', { name: /Confirm · \d+ cr/ });
     await confirm.waitFor();

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { createBillingService } from '../../../src/services/billing/billing.service.ts';
-import { chromiumSkipReason, launchChromium, screenshot, until } from './browser.ts';
+import {
+  chromiumSkipReason,
+  createChatUser,
+  launchChromium,
+  newChatPage,
+  screenshot,
+  until,
+} from './browser.ts';
 import { startWebSandbox } from './web-sandbox.ts';
 
 const { DATABASE_KIND } = await import('../../support/test-database.ts');
@@ -32,18 +39,8 @@ describe(`a 10,000-character paste in the web chat, in headless Chromium (${DATA
     await web?.dispose();
   });
 
-  async function openAs(id: number, name: string): Promise<Page> {
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
-    page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));
-    await page.goto(web.sandbox.webChatUrl);
-    await page.locator('body[data-ready]').waitFor();
-    await page.getByText('New user').click();
-    await page.getByLabel('Id', { exact: true }).fill(String(id));
-    await page.getByLabel('Name', { exact: true }).fill(name);
-    await page.getByRole('button', { name: 'Create and switch' }).click();
-    await page.locator(`#user-select:has(option[value="${id}"]:checked)`).waitFor();
-    return page;
-  }
+  const openAs = async (id: number, name: string): Promise<Page> =>
+    createChatUser(await newChatPage(browser), web.sandbox.webChatUrl, { id, name });
   const quotes = (page: Page) => page.locator('.message.bot').filter({ hasText: /Price: \d+ credits/ });
 
   it('arrives as three messages → one quote → Confirm → one charge', async () => {

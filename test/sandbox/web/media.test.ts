@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { SANDBOX_KIE_API_KEY, SANDBOX_TOKEN } from '../../../src/sandbox/start-sandbox.ts';
-import { chromiumSkipReason, launchChromium, screenshot, until } from './browser.ts';
+import {
+  chromiumSkipReason,
+  createChatUser,
+  lastBotMessage,
+  launchChromium,
+  newChatPage,
+  screenshot,
+  sendText,
+  until,
+} from './browser.ts';
 import { startWebSandbox } from './web-sandbox.ts';
 
 /** Generous: a task takes about a second at the test's KIE speed, plus the bot's polling. */
@@ -51,23 +60,8 @@ describe('generated media in the web chat, in headless Chromium', { skip: chromi
     await web?.dispose();
   });
 
-  async function openAs(id: number, name: string): Promise<Page> {
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
-    page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));
-    await page.goto(web.sandbox.webChatUrl);
-    await page.locator('body[data-ready]').waitFor();
-    await page.getByText('New user').click();
-    await page.getByLabel('Id', { exact: true }).fill(String(id));
-    await page.getByLabel('Name', { exact: true }).fill(name);
-    await page.getByRole('button', { name: 'Create and switch' }).click();
-    await page.locator(`#user-select:has(option[value="${id}"]:checked)`).waitFor();
-    return page;
-  }
-  const lastBotMessage = (page: Page) => page.locator('.message.bot').last();
-  const send = async (page: Page, text: string) => {
-    await page.locator('#text').fill(text);
-    await page.locator('#text').press('Enter');
-  };
+  const openAs = async (id: number, name: string): Promise<Page> =>
+    createChatUser(await newChatPage(browser), web.sandbox.webChatUrl, { id, name });
 
   /** Starts a task on the sandbox's KIE fake and resolves with its first result URL once it succeeded. */
   async function kieResult(path: string, body: unknown, ext: string): Promise<string> {
@@ -98,7 +92,7 @@ describe('generated media in the web chat, in headless Chromium', { skip: chromi
   it('shows a generated image as a decoded picture of the prompt, and plays video and music results', async () => {
     const id = 6101;
     const page = await openAs(id, 'Media');
-    await send(page, '/balance');
+    await sendText(page, '/balance');
     await lastBotMessage(page).getByRole('button', { name: /⭐/ }).first().click();
     await page
       .locator('.message.bot:has(.invoice)')
@@ -112,7 +106,7 @@ describe('generated media in the web chat, in headless Chromium', { skip: chromi
       .waitFor();
 
     // Menu → Generate → Images → Nano Banana → prompt → Confirm, as a user does it.
-    await send(page, '/start');
+    await sendText(page, '/start');
     await lastBotMessage(page)
       .getByRole('button', { name: /Generate/ })
       .click();
@@ -125,7 +119,7 @@ describe('generated media in the web chat, in headless Chromium', { skip: chromi
     await lastBotMessage(page)
       .getByText(/Send me a description/)
       .waitFor();
-    await send(page, 'Рыжая лиса в снегу на рассвете — a red fox in the snow at dawn');
+    await sendText(page, 'Рыжая лиса в снегу на рассвете — a red fox in the snow at dawn');
     await lastBotMessage(page)
       .getByRole('button', { name: /Confirm/ })
       .click();

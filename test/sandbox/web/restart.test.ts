@@ -5,7 +5,14 @@ import type { Browser, Page } from 'playwright-core';
 import { createTelegramFake } from '../../../src/fakes/telegram/index.ts';
 import { SANDBOX_TOKEN } from '../../../src/sandbox/start-sandbox.ts';
 import { setupTestTelemetry } from '../../support/otel.ts';
-import { chromiumSkipReason, launchChromium, screenshot, until } from './browser.ts';
+import {
+  chromiumSkipReason,
+  createChatUser,
+  launchChromium,
+  screenshot,
+  sendText,
+  until,
+} from './browser.ts';
 
 await setupTestTelemetry();
 const { startWebSandbox } = await import('./web-sandbox.ts');
@@ -50,21 +57,8 @@ describe(`sandbox web chat: restart, sticker, admin (${DATABASE_KIND})`, {
     return page;
   }
 
-  async function openAs(id: number, name: string): Promise<Page> {
-    const page = await newPage();
-    await page.goto(web.sandbox.webChatUrl);
-    await page.locator('body[data-ready]').waitFor();
-    await page.getByText('New user').click();
-    await page.getByLabel('Id', { exact: true }).fill(String(id));
-    await page.getByLabel('Name', { exact: true }).fill(name);
-    await page.getByRole('button', { name: 'Create and switch' }).click();
-    await page.locator(`#user-select:has(option[value="${id}"]:checked)`).waitFor();
-    return page;
-  }
-  const send = async (page: Page, text: string) => {
-    await page.locator('#text').fill(text);
-    await page.locator('#text').press('Enter');
-  };
+  const openAs = async (id: number, name: string): Promise<Page> =>
+    createChatUser(await newPage(), web.sandbox.webChatUrl, { id, name });
 
   it("makes a fresh sandbox's first web-chat user an admin and says so", async () => {
     const page = await newPage();
@@ -144,12 +138,12 @@ describe(`sandbox web chat: restart, sticker, admin (${DATABASE_KIND})`, {
 
   it('survives a restart under the open page: same chat, old buttons work, new updates get fresh ids', async () => {
     const page = await openAs(6001, 'Rita');
-    await send(page, '/start');
+    await sendText(page, '/start');
     const menu = page.locator('.message.bot').last();
     await menu.getByText('Hi, Rita!').waitFor();
     await menu.getByRole('button', { name: /Help/ }).waitFor();
     const menuId = (await menu.getAttribute('id')) ?? '';
-    await send(page, '/help');
+    await sendText(page, '/help');
     await page.locator('.message.bot').nth(1).getByText('What I can do').waitFor();
     await page.locator('.message.user a.trace').nth(1).waitFor();
     const before = await shownMessages(page);
@@ -175,7 +169,7 @@ describe(`sandbox web chat: restart, sticker, admin (${DATABASE_KIND})`, {
     await page.locator(`#${menuId} .press`).getByText(/Help/).waitFor();
 
     // A new message: an update id above every earlier one (the bot's inbox would drop a reused id).
-    await send(page, '/start');
+    await sendText(page, '/start');
     const fresh = page.locator('.message.user').last();
     await fresh.getByText('/start').waitFor();
     const freshId = Number(await fresh.getAttribute('data-update-id'));
@@ -198,7 +192,7 @@ describe(`sandbox web chat: restart, sticker, admin (${DATABASE_KIND})`, {
 
   it('a press on a message the fake does not have shows a neutral note, no developer error', async () => {
     const page = await openAs(6003, 'Ned');
-    await send(page, '/start');
+    await sendText(page, '/start');
     await page.locator('.message.bot').last().getByRole('button', { name: /Help/ }).waitFor();
     const answer = await fetch(new URL('chat/api/press', web.sandbox.webChatUrl), {
       method: 'POST',

@@ -6,9 +6,11 @@ import { LOCALES_DIR } from '../../../src/bot/i18n.ts';
 import { setupTestTelemetry } from '../../support/otel.ts';
 import {
   chromiumSkipReason,
+  lastBotMessage,
   launchChromium,
   naturalWidth,
   screenshot,
+  sendText,
   switchIsOn,
   until,
 } from './browser.ts';
@@ -164,12 +166,6 @@ describe(`a Russian-speaking user's generation journey in the web chat (${DATABA
     await web?.dispose();
   });
 
-  const lastBotMessage = (page: Page) => page.locator('.message.bot').last();
-  const send = async (page: Page, text: string) => {
-    await page.locator('#text').fill(text);
-    await page.locator('#text').press('Enter');
-  };
-
   /** Every bot message state and callback answer the page has shown so far is Russian, buttons too. */
   async function assertAllRussian(page: Page, step: string): Promise<SeenMessage[]> {
     const seen = (await page.evaluate('[...window.__seenBotMessages.values()]')) as SeenMessage[];
@@ -218,7 +214,7 @@ describe(`a Russian-speaking user's generation journey in the web chat (${DATABA
     await lastBotMessage(page)
       .getByText(/Пришлите описание/)
       .waitFor();
-    await send(page, prompt);
+    await sendText(page, prompt);
     const draft = lastBotMessage(page);
     const confirm = draft.getByRole('button', { name: `✅ Подтвердить · ${price} кр.`, exact: true });
     await confirm.waitFor();
@@ -263,7 +259,7 @@ describe(`a Russian-speaking user's generation journey in the web chat (${DATABA
     await page.evaluate(RECORD_BOT_MESSAGES);
 
     // /start: the greeting and the main menu.
-    await send(page, '/start');
+    await sendText(page, '/start');
     const menu = lastBotMessage(page);
     await menu.getByText('Привет, Маша!').waitFor();
     await menu.getByRole('button', { name: '🎨 Создать' }).waitFor();
@@ -298,7 +294,7 @@ describe(`a Russian-speaking user's generation journey in the web chat (${DATABA
     await screenshot(page, 'ru-journey-04-paid');
 
     // /start → Создать → the first generation, delivered.
-    await send(page, '/start');
+    await sendText(page, '/start');
     await lastBotMessage(page).getByText('Привет, Маша!').waitFor();
     await lastBotMessage(page).getByRole('button', { name: '🎨 Создать' }).click();
     const prompt = 'рыжая лиса в снегу';
@@ -362,7 +358,7 @@ describe(`a Russian-speaking user's generation journey in the web chat (${DATABA
     }
 
     // /balance: the history of this journey, Russian operation names and balance.
-    await send(page, '/balance');
+    await sendText(page, '/balance');
     const history = lastBotMessage(page);
     await history.getByText('Последние операции:').waitFor();
     const historyText = await history.locator('.text').innerText();

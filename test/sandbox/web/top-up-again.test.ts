@@ -1,7 +1,14 @@
-import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumSkipReason, launchChromium, screenshot } from './browser.ts';
+import {
+  chromiumSkipReason,
+  createChatUser,
+  lastBotMessage,
+  launchChromium,
+  newChatPage,
+  screenshot,
+  sendText,
+} from './browser.ts';
 
 const { startWebSandbox } = await import('./web-sandbox.ts');
 const { DATABASE_KIND } = await import('../../support/test-database.ts');
@@ -23,27 +30,12 @@ describe(`top-up from a short confirmation, then Again, in headless Chromium (${
     await web?.dispose();
   });
 
-  async function openAs(id: number, name: string): Promise<Page> {
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
-    page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));
-    await page.goto(web.sandbox.webChatUrl);
-    await page.locator('body[data-ready]').waitFor();
-    await page.getByText('New user').click();
-    await page.getByLabel('Id', { exact: true }).fill(String(id));
-    await page.getByLabel('Name', { exact: true }).fill(name);
-    await page.getByRole('button', { name: 'Create and switch' }).click();
-    await page.locator(`#user-select:has(option[value="${id}"]:checked)`).waitFor();
-    return page;
-  }
-  const lastBotMessage = (page: Page) => page.locator('.message.bot').last();
-  const send = async (page: Page, text: string) => {
-    await page.locator('#text').fill(text);
-    await page.locator('#text').press('Enter');
-  };
+  const openAs = async (id: number, name: string): Promise<Page> =>
+    createChatUser(await newChatPage(browser), web.sandbox.webChatUrl, { id, name });
 
   it('Top up → pay → Continue → the same confirmation with the new balance → delivered; Again → confirmed', async () => {
     const page = await openAs(6101, 'TopUp');
-    await send(page, '/start');
+    await sendText(page, '/start');
     await lastBotMessage(page)
       .getByRole('button', { name: /Generate/ })
       .click();
@@ -56,7 +48,7 @@ describe(`top-up from a short confirmation, then Again, in headless Chromium (${
     await lastBotMessage(page)
       .getByText(/Send me a description/)
       .waitFor();
-    await send(page, 'a paper boat on a puddle');
+    await sendText(page, 'a paper boat on a puddle');
     const short = lastBotMessage(page);
     await short.getByText(/but your balance is 0/).waitFor();
     await screenshot(page, '20-short-confirmation');

@@ -4,10 +4,14 @@ import type { Browser, Page } from 'playwright-core';
 import { setupTestTelemetry } from '../../support/otel.ts';
 import {
   chromiumSkipReason,
+  createChatUser,
   focused,
+  lastBotMessage,
   launchChromium,
   naturalWidth,
+  newChatPage,
   screenshot,
+  sendText,
   switchIsOn,
   until,
 } from './browser.ts';
@@ -36,29 +40,17 @@ describe(`web chat in headless Chromium (${DATABASE_KIND})`, { skip: chromiumSki
   });
 
   /** A fresh page (no remembered user) as a new user created through the page's form. */
-  async function openAs(id: number, name: string, language: 'en' | 'ru'): Promise<Page> {
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));
-    await page.goto(web.sandbox.webChatUrl);
-    await page.locator('body[data-ready]').waitFor();
-    await page.getByText('New user').click();
-    await page.getByLabel('Id', { exact: true }).fill(String(id));
-    await page.getByLabel('Name', { exact: true }).fill(name);
-    await page.getByLabel('Language', { exact: true }).selectOption(language);
-    await page.getByRole('button', { name: 'Create and switch' }).click();
-    await page.locator(`#user-select:has(option[value="${id}"]:checked)`).waitFor();
-    return page;
-  }
-  const lastBotMessage = (page: Page) => page.locator('.message.bot').last();
-  const send = async (page: Page, text: string) => {
-    await page.locator('#text').fill(text);
-    await page.locator('#text').press('Enter');
-  };
+  const openAs = async (id: number, name: string, language: 'en' | 'ru'): Promise<Page> =>
+    createChatUser(await newChatPage(browser, { width: 1280, height: 900 }), web.sandbox.webChatUrl, {
+      id,
+      name,
+      language,
+    });
   const exportedTraceIds = () => new Set(otel.spans.getFinishedSpans().map((s) => s.spanContext().traceId));
 
   it('sends /start, shows the menu, presses a button and shows the edited message, each with its trace', async () => {
     const page = await openAs(5001, 'Ada', 'en');
-    await send(page, '/start');
+    await sendText(page, '/start');
     const menu = lastBotMessage(page);
     await menu.getByText('Hi, Ada!').waitFor();
     for (const button of [/Generate/, /Balance and top-up/, /Help/, /Language/])
@@ -170,7 +162,7 @@ describe(`web chat in headless Chromium (${DATABASE_KIND})`, { skip: chromiumSki
 
   it('keeps users apart, each in their language', async () => {
     const page = await openAs(5003, 'Bo', 'ru');
-    await send(page, '/start');
+    await sendText(page, '/start');
     await lastBotMessage(page).getByText('Привет, Bo!').waitFor();
     await openAsExisting(page, 5001);
     await lastBotMessage(page).getByText('What I can do').waitFor();
@@ -208,7 +200,7 @@ describe(`web chat in headless Chromium (${DATABASE_KIND})`, { skip: chromiumSki
     ).text();
     assert.equal(body, 'line one\nline two\n');
 
-    await send(page, '/balance');
+    await sendText(page, '/balance');
     const packs = lastBotMessage(page);
     await packs.getByText('Top up with Telegram Stars:').waitFor();
     await packs
@@ -237,7 +229,7 @@ describe(`web chat in headless Chromium (${DATABASE_KIND})`, { skip: chromiumSki
     const page = await openAs(5005, 'Rex', 'en');
     await page.getByLabel('Telegram answers 429').check();
     await until('the 429 switch is on', () => switchIsOn(web.sandbox.webChatUrl, 'telegram-429'));
-    await send(page, '/help');
+    await sendText(page, '/help');
     await lastBotMessage(page).getByText('What I can do').waitFor({ timeout: 15_000 });
     const limited = web.sandbox.telegram.calls().filter((c) => c.response.error_code === 429);
     assert.ok(limited.length > 0, 'the bot met a 429');
