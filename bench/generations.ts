@@ -23,7 +23,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createKieFake, type KieFake } from '../src/fakes/kie/index.ts';
+import { createKieFake, type KieFake } from '@tg-genbot/fakes/kie';
 import { type OtlpReceiver, startOtlpReceiver } from '../test/support/otlp-receiver.ts';
 import type { CreateRateReport, LagSummary, MemorySample, PollingReport } from './generations-process.ts';
 import { maxInWindow } from './max-in-window.ts';

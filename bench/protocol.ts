@@ -16,11 +16,11 @@
  * Absolute times depend on the machine; the ratio and the counts are what to compare.
  */
 
+import { createLlmFake, type LlmFake } from '@tg-genbot/fakes/llm';
 import winston from 'winston';
 import { createLlmClient, type LlmClient } from '../src/clients/llm/index.ts';
 import { createDatabase, type DatabaseHandle } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrator.ts';
-import { createLlmFake, type LlmFake } from '../src/fakes/llm/index.ts';
 import { createLogger } from '../src/logger.ts';
 import { createAdminAlerts } from '../src/services/admin/admin-alerts.ts';
 import { createBillingService } from '../src/services/billing/billing.service.ts';

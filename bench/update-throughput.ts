@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTelegramFake } from '../src/fakes/telegram/index.ts';
+import { createTelegramFake } from '@tg-genbot/fakes/telegram';
 import { startBotProcess } from '../test/support/bot-process.ts';
 import { freePort } from '../test/support/free-port.ts';
 import type { OtlpReceiver } from '../test/support/otlp-receiver.ts';

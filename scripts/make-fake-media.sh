@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates the KIE fake's sample results in src/fakes/kie/assets/ (committed; run only to change them).
+# Regenerates the KIE fake's sample results in packages/fakes/src/kie/assets/ (committed; run only to change them).
 # Needs Debian's ffmpeg and fonttools: apt-get install -y ffmpeg fonttools fonts-noto-core
 #
 # - result.mp4: 4 s, 640×360, H.264 Constrained Baseline + AAC-LC, faststart: what Telegram's sendVideo
@@ -8,7 +8,7 @@
 # - NotoSans-*.ttf: Noto Sans (SIL OFL 1.1, see OFL.txt) cut down to Latin, Latin-1, Latin Extended-A,
 #   Cyrillic and common punctuation, so the image renderer needs no system fonts.
 set -euo pipefail
-cd "$(dirname "$0")/../src/fakes/kie/assets"
+cd "$(dirname "$0")/../packages/fakes/src/kie/assets"
 
 ffmpeg -hide_banner -loglevel error -y \
   -f lavfi -i "gradients=s=640x360:d=4:r=24:c0=0x4f46e5:c1=0xec4899:c2=0x06b6d4:n=3:speed=0.03" \

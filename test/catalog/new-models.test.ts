@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { checkMarketInput, checkVeoBody, kieCostOf as fakeKieCost, KieReject } from '@tg-genbot/fakes/kie';
 import {
   type CatalogModel,
   type InputValues,
@@ -9,10 +10,6 @@ import {
   priceOf,
 } from '../../src/catalog/index.ts';
 import { veoRequestBody } from '../../src/clients/kie/veo-request-body.ts';
-import { KieReject } from '../../src/fakes/kie/kie-reject.ts';
-import { checkMarketInput } from '../../src/fakes/kie/market-model-specs.ts';
-import { priceOf as fakeKieCost } from '../../src/fakes/kie/model-catalog.ts';
-import { checkVeoBody } from '../../src/fakes/kie/veo-handlers.ts';
 
 const SHIPPED = fileURLToPath(new URL('../../catalog/catalog.json', import.meta.url));
 const PHOTO = 'https://kieai.redpandaai.co/files/tg-genbot/photo.jpg';

@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { checkMarketModel, resultKindOf, SUNO_MODELS, VEO_MODELS } from '@tg-genbot/fakes/kie';
 import { enabledModels, loadCatalog, MODEL_KINDS, marginProblems, priceOf } from '../../src/catalog/index.ts';
 import { CATALOG_PATH_DEFAULT, parseConfig } from '../../src/config.ts';
-import {
-  checkMarketModel,
-  resultKindOf,
-  SUNO_MODELS,
-  VEO_MODELS,
-} from '../../src/fakes/kie/model-catalog.ts';
 
 const SHIPPED = fileURLToPath(new URL('../../catalog/catalog.json', import.meta.url));
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createKieFake } from '@tg-genbot/fakes/kie';
 import { sql } from 'kysely';
 import { createKieClient, type KieClient } from '../../src/clients/kie/index.ts';
-import { createKieFake } from '../../src/fakes/kie/index.ts';
 import { type BillingService, createBillingService } from '../../src/services/billing/billing.service.ts';
 import { seedGeneration, traceparentFor } from '../services/admin/admin-fixtures.ts';
 import { type BotHarness, startBotHarness, TEST_TOKEN } from '../support/bot-harness.ts';

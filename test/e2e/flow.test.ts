@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import type { ChatMessage, FakeUser } from '../../src/fakes/telegram/index.ts';
+import type { ChatMessage, FakeUser } from '@tg-genbot/fakes/telegram';
 import {
   buttonsOf,
   FAST,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import type { KieCallbackEvent } from '../../src/fakes/kie/index.ts';
+import type { KieCallbackEvent } from '@tg-genbot/fakes/kie';
 import { freePort } from '../support/free-port.ts';
 import { type GenerationE2e, openConfirmation, startGenerationE2e } from '../support/generation-e2e.ts';
 import { DATABASE_KIND } from '../support/test-database.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import type { FakeUser } from '../../src/fakes/telegram/index.ts';
+import type { FakeUser } from '@tg-genbot/fakes/telegram';
 import { createBillingService } from '../../src/services/billing/billing.service.ts';
 import {
   buttonsOf,

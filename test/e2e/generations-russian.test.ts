@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import type { FakeUser } from '../../src/fakes/telegram/index.ts';
+import type { FakeUser } from '@tg-genbot/fakes/telegram';
 import { buttonsOf, FAST, type GenerationE2e, startGenerationE2e } from '../support/generation-e2e.ts';
 import { DATABASE_KIND } from '../support/test-database.ts';
 

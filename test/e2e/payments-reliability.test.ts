@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
+import type { FakeUser } from '@tg-genbot/fakes/telegram';
 import type { Update } from 'grammy/types';
-import type { FakeUser } from '../../src/fakes/telegram/index.ts';
 import type { BillingService } from '../../src/services/billing/billing.service.ts';
 import { type BotHarness, type HarnessOptions, startBotHarness, TEST_TOKEN } from '../support/bot-harness.ts';
 import { databaseBlip } from '../support/database-blip.ts';

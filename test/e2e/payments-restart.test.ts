@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createTelegramFake, type TelegramFake } from '../../src/fakes/telegram/index.ts';
+import { createTelegramFake, type TelegramFake } from '@tg-genbot/fakes/telegram';
 import { TEST_TOKEN } from '../support/bot-harness.ts';
 import { startBotProcess } from '../support/bot-process.ts';
 import { freePort } from '../support/free-port.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { createLlmFake, type LlmFake } from '../../src/fakes/llm/index.ts';
+import { createLlmFake, type LlmFake } from '@tg-genbot/fakes/llm';
 import { createBillingService } from '../../src/services/billing/billing.service.ts';
 import { segmentText } from '../../src/services/protocols/index.ts';
 import { type BotHarness, startBotHarness } from '../support/bot-harness.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { createLlmFake, type LlmFake } from '../../src/fakes/llm/index.ts';
-import type { ChatMessage, FakeUser } from '../../src/fakes/telegram/index.ts';
+import { createLlmFake, type LlmFake } from '@tg-genbot/fakes/llm';
+import type { ChatMessage, FakeUser } from '@tg-genbot/fakes/telegram';
 import { createBillingService } from '../../src/services/billing/billing.service.ts';
 import { meetingText } from '../services/protocols/protocol-harness.ts';
 import { type BotHarness, type HarnessOptions, startBotHarness } from '../support/bot-harness.ts';

@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { createTelegramFake } from '../../src/fakes/telegram/index.ts';
-import type { TelegramFake } from '../../src/fakes/telegram/types.ts';
+import type { TelegramFake } from '@tg-genbot/fakes/telegram';
+import { createTelegramFake } from '@tg-genbot/fakes/telegram';
 
 const TOKEN = '1000000003:PERSIST-test-token-0000000000';
 // A 2×2 PNG.
@@ -13,7 +13,7 @@ const PNG = Buffer.from(
   'base64',
 );
 
-/** The sandbox's Telegram fake keeps its chats in its data dir (src/fakes/telegram/fake-persistence.ts). */
+/** The sandbox's Telegram fake keeps its chats in its data dir (packages/fakes/src/telegram/fake-persistence.ts). */
 describe('Telegram fake with a data dir', () => {
   let dir: string;
   const fakes: TelegramFake[] = [];

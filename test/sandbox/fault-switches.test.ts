@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createKieFake } from '../../src/fakes/kie/index.ts';
-import { createLlmFake } from '../../src/fakes/llm/index.ts';
-import type { FaultSwitch } from '../../src/fakes/telegram/index.ts';
-import { sandboxFaultSwitches } from '../../src/sandbox/fault-switches.ts';
+import { createKieFake } from '@tg-genbot/fakes/kie';
+import { createLlmFake } from '@tg-genbot/fakes/llm';
+import type { FaultSwitch } from '@tg-genbot/fakes/telegram';
+import { sandboxFaultSwitches } from '@tg-genbot/sandbox';
 import { kieCall, nanoBanana } from '../fakes/kie/kie-test-client.ts';
 import { ask, chat } from '../fakes/llm/llm-test-client.ts';
 

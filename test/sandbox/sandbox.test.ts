@@ -22,7 +22,7 @@ describe('npm run sandbox', () => {
       PORT: String(await freePort()),
       SANDBOX_CHAT: '1',
     };
-    const sandbox = startBotProcess(env, 'src/sandbox/main.ts');
+    const sandbox = startBotProcess(env, 'packages/sandbox/src/main.ts');
     running.push(sandbox);
     await sandbox.waitFor(/Sandbox ready/);
     return { sandbox, env };
@@ -60,7 +60,7 @@ describe('npm run sandbox', () => {
 
     const again = startBotProcess(
       { ...env, SANDBOX_TELEGRAM_PORT: String(await freePort()), PORT: String(await freePort()) },
-      'src/sandbox/main.ts',
+      'packages/sandbox/src/main.ts',
     );
     running.push(again);
     await again.waitFor(/Sandbox ready/);

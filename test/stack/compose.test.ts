@@ -198,12 +198,10 @@ describe('docker-compose.yml', () => {
     const sandbox = compose.services.sandbox as ComposeService;
     assert.equal(bot.profiles, undefined, 'the real bot must start with a plain `docker compose up`');
     assert.deepEqual(sandbox.profiles, ['sandbox']);
-    assert.deepEqual(sandbox.command, [
-      'node',
-      '--import',
-      './src/instrumentation.ts',
-      'src/sandbox/main.ts',
-    ]);
+    // The sandbox image is the Dockerfile's `sandbox` stage (the fakes are not in the production image).
+    assert.equal(typeof sandbox.build === 'object' ? sandbox.build.target : undefined, 'sandbox');
+    assert.notEqual(sandbox.image, bot.image);
+    assert.equal(sandbox.command, undefined, 'the sandbox runs its stage CMD');
     assert.equal(bot.command, undefined, 'the bot runs the image CMD (src/main.ts)');
     const botEnv = serviceEnv(bot);
     assert.match(interpolateCompose(botEnv.DATABASE_URL ?? ''), /^postgres:\/\/[^@]+@postgres:5432\//);

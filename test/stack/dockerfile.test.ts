@@ -13,7 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createTelegramFake } from '../../src/fakes/telegram/index.ts';
+import { createTelegramFake } from '@tg-genbot/fakes/telegram';
 import { TEST_TOKEN } from '../support/bot-harness.ts';
 import { type Instruction, packageOf, parseDockerfile, runtimeImports, type Stage } from './dockerfile.ts';
 import { readText, repoPath } from './stack-files.ts';
@@ -134,6 +134,26 @@ describe('Dockerfile', () => {
     assert.deepEqual(missing, []);
   });
 
+  it("never imports a fake or the sandbox from the bot's code", () => {
+    const offenders: string[] = [];
+    for (const file of sourceFiles(repoPath('src'))) {
+      for (const specifier of runtimeImports(readFileSync(file, 'utf8'))) {
+        if (/^@tg-genbot\//.test(specifier) || /(^|\/)packages\//.test(specifier))
+          offenders.push(`${file}: ${specifier}`);
+      }
+    }
+    assert.deepEqual(offenders, []);
+  });
+
+  it('builds the sandbox as its own stage that runs like `npm run sandbox`, with the fakes', () => {
+    const sandbox = stages.find((s) => s.name === 'sandbox');
+    assert.ok(sandbox, 'no sandbox stage');
+    assert.notEqual(sandbox, runtime, 'the default target must be the production image');
+    const cmd = sandbox.instructions.filter((i) => i.keyword === 'CMD').at(-1);
+    assert.equal((JSON.parse(cmd?.args ?? '[]') as string[]).join(' '), packageJson.scripts.sandbox);
+    assert.ok(copies(sandbox).some((c) => copyParts(c).sources.some((s) => s.endsWith('packages'))));
+  });
+
   it('finds imports the way the check above needs', () => {
     const source = [
       "import type { Pool } from 'pg';",
@@ -164,6 +184,16 @@ describe('Dockerfile', () => {
           if (existsSync(repoPath(local))) cpSync(repoPath(local), join(dir, local), { recursive: true });
         }
       }
+      // The production image's file list: the bot's sources and run-time data, no fake, no sandbox.
+      const imageFiles = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) =>
+        statSync(join(dir, file)).isFile(),
+      );
+      assert.ok(imageFiles.includes(join('src', 'main.ts')), 'the image holds src/main.ts');
+      assert.deepEqual(
+        imageFiles.filter((file) => /(^|\/)(packages|fakes|sandbox)(\/|$)/.test(file)),
+        [],
+        'the production image holds a fake or the sandbox',
+      );
       const install = spawnSync(
         'npm',
         [
@@ -187,6 +217,9 @@ describe('Dockerfile', () => {
         `${outOfSync}npm ci --omit=dev failed:\n${install.stderr.slice(0, 2000)}`,
       );
 
+      // Without the workspaces' manifests npm installs none of them, nor what only they need.
+      for (const name of ['@tg-genbot/fakes', '@tg-genbot/sandbox', '@resvg/resvg-js'])
+        assert.ok(!existsSync(join(dir, 'node_modules', name)), `${name} installed in the production image`);
       for (const name of Object.keys(packageJson.dependencies)) {
         assert.ok(
           existsSync(join(dir, 'node_modules', name, 'package.json')),

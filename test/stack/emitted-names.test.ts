@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createKieFake } from '../../src/fakes/kie/index.ts';
-import { createLlmFake } from '../../src/fakes/llm/index.ts';
-import { createTelegramFake } from '../../src/fakes/telegram/index.ts';
+import { createKieFake } from '@tg-genbot/fakes/kie';
+import { createLlmFake } from '@tg-genbot/fakes/llm';
+import { createTelegramFake } from '@tg-genbot/fakes/telegram';
 import { TEST_TOKEN } from '../support/bot-harness.ts';
 import { startTestBot } from '../support/bot-process.ts';
 import { FAST, KIE_TEST_KEY, openConfirmation } from '../support/generation-e2e.ts';

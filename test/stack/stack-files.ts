@@ -38,7 +38,7 @@ export interface ComposeVolumeObject {
 }
 export interface ComposeService {
   image?: string;
-  build?: string | { context?: string; dockerfile?: string };
+  build?: string | { context?: string; dockerfile?: string; target?: string };
   command?: string | string[];
   profiles?: string[];
   environment?: Record<string, string | number | boolean | null> | string[];

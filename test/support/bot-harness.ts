@@ -1,7 +1,7 @@
+import { createTelegramFake, type TelegramFake } from '@tg-genbot/fakes/telegram';
 import { type App, type AppOptions, createApp } from '../../src/app.ts';
 import { parseConfig } from '../../src/config.ts';
 import type { DatabaseHandle } from '../../src/db/database.ts';
-import { createTelegramFake, type TelegramFake } from '../../src/fakes/telegram/index.ts';
 import { type CapturedLogger, createCaptureLogger } from './capture-logger.ts';
 import { freePort } from './free-port.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';

@@ -1,10 +1,5 @@
-import {
-  createKieFake,
-  type KieFake,
-  type KieFakeOptions,
-  type TaskBehaviour,
-} from '../../src/fakes/kie/index.ts';
-import type { ChatMessage, FakeUser } from '../../src/fakes/telegram/index.ts';
+import { createKieFake, type KieFake, type KieFakeOptions, type TaskBehaviour } from '@tg-genbot/fakes/kie';
+import type { ChatMessage, FakeUser } from '@tg-genbot/fakes/telegram';
 import { createBillingService } from '../../src/services/billing/billing.service.ts';
 import { createUserService } from '../../src/services/user.service.ts';
 import { type BotHarness, type HarnessOptions, startBotHarness } from './bot-harness.ts';

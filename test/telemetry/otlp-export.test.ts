@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createTelegramFake } from '../../src/fakes/telegram/index.ts';
+import { createTelegramFake } from '@tg-genbot/fakes/telegram';
 import { TEST_TOKEN } from '../support/bot-harness.ts';
 import { startTestBot } from '../support/bot-process.ts';
 import { fastExportEnv, type OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver.ts';

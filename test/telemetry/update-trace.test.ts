@@ -13,7 +13,7 @@ import { unused } from '../support/unused.ts';
 const otel = await setupTestTelemetry();
 const { createBot } = await import('../../src/bot/index.ts');
 const { parseConfig } = await import('../../src/config.ts');
-const { createTelegramFake } = await import('../../src/fakes/telegram/index.ts');
+const { createTelegramFake } = await import('@tg-genbot/fakes/telegram');
 const { createUserService } = await import('../../src/services/user.service.ts');
 const { createBillingService } = await import('../../src/services/billing/billing.service.ts');
 const { createBotMetrics } = await import('../../src/telemetry/metrics.ts');

@@ -55,7 +55,7 @@ function taskIdOf(rawBody: string | Uint8Array): string | undefined {
 /**
  * Checks a KIE callback's HMAC headers: signature = base64(HMAC-SHA256(taskId + "." + timestamp, key)),
  * compared in constant time, then the timestamp must lie within `maxAgeSeconds` of now (§5, §9 row 10).
- * Exactly what src/fakes/kie/sign-kie-callback.ts produces.
+ * Exactly what packages/fakes/src/kie/sign-kie-callback.ts produces.
  *
  * The signature covers the task id and timestamp, not the body, so a genuine signature could be replayed
  * with another body for the same task inside the window: treat a verified callback as a hint and confirm

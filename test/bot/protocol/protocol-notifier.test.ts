@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createTelegramFake, parseHtml } from '@tg-genbot/fakes/telegram';
 import { Api, GrammyError } from 'grammy';
 import { createI18n } from '../../../src/bot/i18n.ts';
 import { createTelegramProtocolNotifier } from '../../../src/bot/protocol/protocol-notifier.ts';
-import { createTelegramFake } from '../../../src/fakes/telegram/index.ts';
-import { parseHtml } from '../../../src/fakes/telegram/parse-html.ts';
 import type { Protocol, ProtocolJob } from '../../../src/services/protocols/index.ts';
 import { TEST_TOKEN } from '../../support/bot-harness.ts';
 import { createCaptureLogger } from '../../support/capture-logger.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { parseHtml } from '@tg-genbot/fakes/telegram';
 import { splitHtml } from '../../../src/bot/protocol/split-html.ts';
-import { parseHtml } from '../../../src/fakes/telegram/parse-html.ts';
 
 /** The visible text of Telegram HTML, as the fake (and Telegram) parse it. */
 const visible = (html: string) => parseHtml(html).text;

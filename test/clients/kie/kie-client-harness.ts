@@ -1,5 +1,5 @@
+import { createKieFake, type KieFake, type KieFakeOptions } from '@tg-genbot/fakes/kie';
 import { createKieClient, type KieClient, type KieClientOptions } from '../../../src/clients/kie/index.ts';
-import { createKieFake, type KieFake, type KieFakeOptions } from '../../../src/fakes/kie/index.ts';
 
 /** A distinctive key, so tests can prove it never leaks. */
 export const TEST_KIE_KEY = 'kie-secret-9f8e7d6c5b4a';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createKieFake, type KieFake } from '@tg-genbot/fakes/kie';
 import { parseKieCallback } from '../../../src/clients/kie/index.ts';
-import { createKieFake, type KieFake } from '../../../src/fakes/kie/index.ts';
 import {
   kieCall,
   nanoBanana,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { inspect } from 'node:util';
+import type { KieFault } from '@tg-genbot/fakes/kie';
 import {
   createKieClient,
   KieApiError,
@@ -8,7 +9,6 @@ import {
   mayHaveCreatedTask,
   meansTaskGone,
 } from '../../../src/clients/kie/index.ts';
-import type { KieFault } from '../../../src/fakes/kie/index.ts';
 import {
   CREATE_PATH,
   NANO_BANANA,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createKieFake, type KieFake, signKieCallback } from '@tg-genbot/fakes/kie';
 import { verifyKieCallback } from '../../../src/clients/kie/index.ts';
-import { createKieFake, type KieFake, signKieCallback } from '../../../src/fakes/kie/index.ts';
 import { redact } from '../../../src/telemetry/redact.ts';
 import {
   kieCall,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { LlmRequestRecord } from '@tg-genbot/fakes/llm';
 import {
   LlmAbortError,
   LlmApiError,
@@ -7,7 +8,6 @@ import {
   LlmInsufficientCreditsError,
   LlmResponseError,
 } from '../../../src/clients/llm/index.ts';
-import type { LlmRequestRecord } from '../../../src/fakes/llm/index.ts';
 import { ask, rejectionOf, TEST_LLM_KEY, TEST_MODEL, withLlm } from './llm-client-harness.ts';
 
 describe('LLM client', () => {

@@ -1,5 +1,5 @@
+import { createLlmFake, type LlmFake, type LlmFakeOptions } from '@tg-genbot/fakes/llm';
 import { createLlmClient, type LlmClient, type LlmClientOptions } from '../../../src/clients/llm/index.ts';
-import { createLlmFake, type LlmFake, type LlmFakeOptions } from '../../../src/fakes/llm/index.ts';
 
 /** A distinctive key, so tests can prove it never leaks. */
 export const TEST_LLM_KEY = 'sk-or-v1-llm-secret-5e4d3c2b1a';

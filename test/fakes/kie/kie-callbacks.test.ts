@@ -6,7 +6,7 @@ import {
   type KieCallbackEvent,
   type KieFake,
   signKieCallback,
-} from '../../../src/fakes/kie/index.ts';
+} from '../../../packages/fakes/src/kie/index.ts';
 import { kieCall, nanoBanana, type ReceivedCallback, startReceiver, waitFor } from './kie-test-client.ts';
 
 const KEY = 'whsec-test';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createKieFake, type KieFake } from '../../../src/fakes/kie/index.ts';
+import { createKieFake, type KieFake } from '../../../packages/fakes/src/kie/index.ts';
 import { kieCall, nanoBanana, waitFor } from './kie-test-client.ts';
 
 const FAST = { waiting: 10, queuing: 10, generating: 10 };

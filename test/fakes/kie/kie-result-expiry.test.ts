@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createKieFake } from '../../../src/fakes/kie/index.ts';
+import { createKieFake } from '../../../packages/fakes/src/kie/index.ts';
 import { kieCall, nanoBanana, waitFor } from './kie-test-client.ts';
 
 describe('createKieFake: result retention (§9 row 7)', () => {

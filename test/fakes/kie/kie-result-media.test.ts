@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createKieFake, type KieFake } from '../../../src/fakes/kie/index.ts';
-import { imageSize } from '../../../src/fakes/telegram/image-size.ts';
+import { createKieFake, type KieFake } from '../../../packages/fakes/src/kie/index.ts';
+import { imageSize } from '../../../packages/fakes/src/telegram/image-size.ts';
 import { decodePng } from '../../support/decode-png.ts';
 import { kieCall, nanoBanana, waitFor } from './kie-test-client.ts';
 

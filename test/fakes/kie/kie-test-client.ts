@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { KieFake } from '../../../src/fakes/kie/index.ts';
+import type { KieFake } from '../../../packages/fakes/src/kie/index.ts';
 
 /** A parsed KIE reply. */
 export interface KieReply {

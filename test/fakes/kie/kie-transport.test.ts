@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { describe, it } from 'node:test';
-import { createKieFake, type KieFakeOptions } from '../../../src/fakes/kie/index.ts';
+import { createKieFake, type KieFakeOptions } from '../../../packages/fakes/src/kie/index.ts';
 import { kieCall, nanoBanana } from './kie-test-client.ts';
 
 async function withFake(

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createKieFake, type KieFake } from '../../../src/fakes/kie/index.ts';
+import { createKieFake, type KieFake } from '../../../packages/fakes/src/kie/index.ts';
 
 const PHOTO = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 5, 0xff, 0xd9]);
 

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { fontAdvances } from '../../../src/fakes/kie/font-advances.ts';
-import { renderPromptPng } from '../../../src/fakes/kie/prompt-image.ts';
-import { wrapLines } from '../../../src/fakes/kie/wrap-lines.ts';
-import { imageSize } from '../../../src/fakes/telegram/image-size.ts';
+import { fontAdvances } from '../../../packages/fakes/src/kie/font-advances.ts';
+import { renderPromptPng } from '../../../packages/fakes/src/kie/prompt-image.ts';
+import { wrapLines } from '../../../packages/fakes/src/kie/wrap-lines.ts';
+import { imageSize } from '../../../packages/fakes/src/telegram/image-size.ts';
 import { type DecodedPng, decodePng } from '../../support/decode-png.ts';
 
 const measure = fontAdvances(
-  readFileSync(new URL('../../../src/fakes/kie/assets/NotoSans-Bold.ttf', import.meta.url)),
+  readFileSync(new URL('../../../packages/fakes/src/kie/assets/NotoSans-Bold.ttf', import.meta.url)),
 );
 
 /** Share of near-white pixels (the prompt's glyphs are white) in the band of rows from `top` to `bottom`. */

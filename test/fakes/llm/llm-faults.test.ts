@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createLlmFake, type LlmFake, type LlmRequestRecord } from '../../../src/fakes/llm/index.ts';
+import { createLlmFake, type LlmFake, type LlmRequestRecord } from '../../../packages/fakes/src/llm/index.ts';
 import { ask, type Completion, chat } from './llm-test-client.ts';
 
 describe('createLlmFake: injected faults', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createLlmFake, type LlmFake } from '../../../src/fakes/llm/index.ts';
+import { createLlmFake, type LlmFake } from '../../../packages/fakes/src/llm/index.ts';
 import { ask, type Completion, chat, sseLines } from './llm-test-client.ts';
 
 const TEXT = 'Streaming should look like OpenRouter. It has comments, chunks and a final usage chunk.';

@@ -1,4 +1,4 @@
-import type { LlmFake } from '../../../src/fakes/llm/index.ts';
+import type { LlmFake } from '../../../packages/fakes/src/llm/index.ts';
 
 /** Posts a chat-completions request to the fake with the test key. */
 export function chat(

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Api, type GrammyError, InputFile } from 'grammy';
-import { createTelegramFake, type TelegramFake } from '../../../src/fakes/telegram/index.ts';
+import { createTelegramFake, type TelegramFake } from '../../../packages/fakes/src/telegram/index.ts';
 
 const TOKEN = '1006:test-token-files';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ApiError } from '../../../src/fakes/telegram/api-error.ts';
-import { formatText } from '../../../src/fakes/telegram/formatted-text.ts';
+import { ApiError } from '../../../packages/fakes/src/telegram/api-error.ts';
+import { formatText } from '../../../packages/fakes/src/telegram/formatted-text.ts';
 
 const fails = (source: string, mode: string, description: string) =>
   assert.throws(

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { Bot, InlineKeyboard, webhookCallback } from 'grammy';
-import { createTelegramFake, type TelegramFake } from '../../../src/fakes/telegram/index.ts';
+import { createTelegramFake, type TelegramFake } from '../../../packages/fakes/src/telegram/index.ts';
 
 const TOKEN = '1008:test-token-grammy';
 

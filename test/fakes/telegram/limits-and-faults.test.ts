@@ -5,7 +5,7 @@ import {
   createTelegramFake,
   type TelegramFake,
   type TelegramFakeOptions,
-} from '../../../src/fakes/telegram/index.ts';
+} from '../../../packages/fakes/src/telegram/index.ts';
 
 const TOKEN = '1005:test-token-limits';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { Update } from 'grammy/types';
-import { createTelegramFake, type TelegramFake } from '../../../src/fakes/telegram/index.ts';
+import { createTelegramFake, type TelegramFake } from '../../../packages/fakes/src/telegram/index.ts';
 
 const TOKEN = '1002:test-token-polling';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createTelegramFake, type TelegramFake } from '../../../src/fakes/telegram/index.ts';
+import { createTelegramFake, type TelegramFake } from '../../../packages/fakes/src/telegram/index.ts';
 
 const TOKEN = '1011:test-token-refusals';
 const NOT_UTF8 = 'Bad Request: strings must be encoded in UTF-8';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MESSAGE_MAX_UNITS, splitLongText } from '../../../src/fakes/telegram/split-long-text.ts';
+import { MESSAGE_MAX_UNITS, splitLongText } from '../../../packages/fakes/src/telegram/split-long-text.ts';
 import { FULL_PART_MIN_UNITS } from '../../../src/text/paste-merge.ts';
 
 const SEGMENTER = new Intl.Segmenter(undefined, { granularity: 'grapheme' });

@@ -4,8 +4,8 @@ import {
   createTelegramFake,
   type TelegramFake,
   type TelegramFakeEvents,
-} from '../../../src/fakes/telegram/index.ts';
-import { readRequestTrace } from '../../../src/fakes/telegram/trace-headers.ts';
+} from '../../../packages/fakes/src/telegram/index.ts';
+import { readRequestTrace } from '../../../packages/fakes/src/telegram/trace-headers.ts';
 
 const TOKEN = '1007:test-token-traces';
 const TRACE_A = '4bf92f3577b34da6a3ce929d0e0e4736';

@@ -1,4 +1,4 @@
-import type { WireEvent } from '../../../src/fakes/telegram/web-chat/wire.ts';
+import type { WireEvent } from '../../../packages/fakes/src/telegram/web-chat/wire.ts';
 
 /** A server-sent events reader for tests: every event, and a wait for the next matching one. */
 export interface EventReader {

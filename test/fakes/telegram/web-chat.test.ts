@@ -7,7 +7,7 @@ import {
   createTelegramFake,
   type FaultSwitch,
   type TelegramFake,
-} from '../../../src/fakes/telegram/index.ts';
+} from '../../../packages/fakes/src/telegram/index.ts';
 import { openEvents } from './web-chat-client.ts';
 
 const TOKEN = '1008:test-token-web-chat';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { createTelegramFake, type TelegramFake } from '../../../src/fakes/telegram/index.ts';
+import { createTelegramFake, type TelegramFake } from '../../../packages/fakes/src/telegram/index.ts';
 
 const TOKEN = '1003:test-token-webhook';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { SANDBOX_KIE_API_KEY, SANDBOX_TOKEN } from '@tg-genbot/sandbox';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { SANDBOX_KIE_API_KEY, SANDBOX_TOKEN } from '../../../src/sandbox/start-sandbox.ts';
 import {
   chromiumSkipReason,
   createChatUser,

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createTelegramFake, type TelegramFake } from '@tg-genbot/fakes/telegram';
 import type { Update } from 'grammy/types';
 import type { Browser, Page } from 'playwright-core';
-import { createTelegramFake, type TelegramFake } from '../../../src/fakes/telegram/index.ts';
 import { chromiumSkipReason, focused, launchChromium, naturalWidth, screenshot, until } from './browser.ts';
 
 const TOKEN = '1009:test-token-rendering';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createTelegramFake } from '@tg-genbot/fakes/telegram';
+import { SANDBOX_TOKEN } from '@tg-genbot/sandbox';
 import type { Update } from 'grammy/types';
 import type { Browser, Page } from 'playwright-core';
-import { createTelegramFake } from '../../../src/fakes/telegram/index.ts';
-import { SANDBOX_TOKEN } from '../../../src/sandbox/start-sandbox.ts';
 import { setupTestTelemetry } from '../../support/otel.ts';
 import {
   chromiumSkipReason,

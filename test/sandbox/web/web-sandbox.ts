@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Sandbox, startSandbox } from '../../../src/sandbox/start-sandbox.ts';
+import { type Sandbox, startSandbox } from '@tg-genbot/sandbox';
 import { createCaptureLogger } from '../../support/capture-logger.ts';
 import { createTestDatabase } from '../../support/test-database.ts';
 

@@ -9,7 +9,7 @@ import { setupTestTelemetry } from '../../support/otel.ts';
 // Telemetry first, then the app: pg and undici must load after their instrumentations.
 const otel = await setupTestTelemetry();
 const { createKieClient } = await import('../../../src/clients/kie/index.ts');
-const { createKieFake } = await import('../../../src/fakes/kie/index.ts');
+const { createKieFake } = await import('@tg-genbot/fakes/kie');
 const { claimDueGenerations, findGenerationById } = await import(
   '../../../src/db/repositories/generation.repository.ts'
 );

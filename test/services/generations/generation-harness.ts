@@ -1,6 +1,6 @@
+import { createKieFake, type KieFake, type TaskBehaviour } from '@tg-genbot/fakes/kie';
 import { createKieClient, type KieClient } from '../../../src/clients/kie/index.ts';
 import type { DatabaseHandle } from '../../../src/db/database.ts';
-import { createKieFake, type KieFake, type TaskBehaviour } from '../../../src/fakes/kie/index.ts';
 import { type BillingService, createBillingService } from '../../../src/services/billing/billing.service.ts';
 import {
   createGenerationService,

@@ -8,8 +8,8 @@ import {
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { createKieFake } from '@tg-genbot/fakes/kie';
 import { createKieClient, type KieClient } from '../../../src/clients/kie/index.ts';
-import { createKieFake } from '../../../src/fakes/kie/index.ts';
 import {
   createKieBalanceMetrics,
   type KieBalanceMetrics,

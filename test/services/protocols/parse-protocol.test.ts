@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { deterministicCompletion } from '../../../src/fakes/llm/index.ts';
+import { deterministicCompletion } from '@tg-genbot/fakes/llm';
 import { actionItem, parseProtocol } from '../../../src/services/protocols/index.ts';
 
 describe('parseProtocol', () => {

@@ -1,8 +1,8 @@
 import type { Counter } from '@opentelemetry/api';
+import { createLlmFake, type LlmFake, type LlmFakeOptions } from '@tg-genbot/fakes/llm';
 import { HttpError } from 'grammy';
 import { createLlmClient, type LlmClient, type LlmClientOptions } from '../../../src/clients/llm/index.ts';
 import type { DatabaseHandle } from '../../../src/db/database.ts';
-import { createLlmFake, type LlmFake, type LlmFakeOptions } from '../../../src/fakes/llm/index.ts';
 import { type AdminAlert, createAdminAlerts } from '../../../src/services/admin/admin-alerts.ts';
 import { type BillingService, createBillingService } from '../../../src/services/billing/billing.service.ts';
 import {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
+import type { LlmChatRequest, LlmRequestRecord } from '@tg-genbot/fakes/llm';
 import { InsufficientBalanceError } from '../../../src/errors/billing-errors.ts';
-import type { LlmChatRequest, LlmRequestRecord } from '../../../src/fakes/llm/index.ts';
 import { segmentText } from '../../../src/services/protocols/index.ts';
 import { DATABASE_KIND } from '../../support/test-database.ts';
 import {

@@ -1,6 +1,6 @@
 /**
  * What the web chat server sends the page (JSON over server-sent events and fetch answers).
- * Types only: the browser code imports this file too (src/fakes/telegram/web).
+ * Types only: the browser code imports this file too (packages/fakes/src/telegram/web).
  */
 
 /** A trace id with its Grafana Explore link. */

@@ -1,5 +1,6 @@
-import { chunkText } from '../../text/chunk-text.ts';
-import { segmentGraphemes } from '../../text/graphemes.ts';
+// The fake cuts as a Telegram client does, with its own segmenter: it must not borrow the bot's text
+// helpers, or a bug in them would be mirrored here and pass the tests that should catch it.
+const SEGMENTER = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /** Telegram's limit on a message's text, in UTF-16 code units (https://core.telegram.org/bots/api#sendmessage). */
 export const MESSAGE_MAX_UNITS = 4096;
@@ -40,17 +41,31 @@ export function splitLongText(text: string, limit = MESSAGE_MAX_UNITS): string[]
 
 /** The first part of a text longer than `limit`. */
 function firstPart(text: string, limit: number): string {
-  // Whole clusters up to the limit (code points for a cluster longer than the limit itself).
-  const window = chunkText(text.slice(0, limit + LOOKAHEAD_UNITS), limit)[0] ?? '';
   const from = Math.floor(limit * BREAK_FROM);
+  let fits = 0;
   let newline = 0;
   let space = 0;
-  for (const { index, segment } of segmentGraphemes(window)) {
+  for (const { index, segment } of SEGMENTER.segment(text.slice(0, limit + LOOKAHEAD_UNITS))) {
     const end = index + segment.length;
+    if (end > limit) {
+      // A cluster longer than the limit itself (stacked combining marks) is cut between code points.
+      if (fits === 0) fits = codePointsWithin(segment, limit);
+      break;
+    }
+    fits = end;
     if (end <= from) continue;
     if (NEWLINE.test(segment)) newline = end;
     else if (SPACE.test(segment)) space = end;
   }
-  const cut = newline || space || window.length;
-  return window.slice(0, cut);
+  return text.slice(0, newline || space || fits);
+}
+
+/** How many UTF-16 units of `cluster`'s whole code points fit in `limit` (at least one code point). */
+function codePointsWithin(cluster: string, limit: number): number {
+  let units = 0;
+  for (const point of cluster) {
+    if (units > 0 && units + point.length > limit) break;
+    units += point.length;
+  }
+  return units;
 }

@@ -1,3 +1,5 @@
+// Telegram's HTML parse mode as the fake reads it: the bot's HTML splitting is tested against it.
+export { parseHtml } from './parse-html.ts';
 export { MESSAGE_MAX_UNITS, splitLongText } from './split-long-text.ts';
 export { createTelegramFake } from './telegram-fake.ts';
 export type {
@@ -25,3 +27,4 @@ export type {
   UploadDescriptor,
   WebChatOptions,
 } from './types.ts';
+export { WEB_CHAT_FIRST_USER } from './web-chat/web-chat.ts';

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../fakes/telegram/index.ts';
+import type { ChatMessage } from '@tg-genbot/fakes/telegram';
 
 /** An inline button as the terminal shows it: numbered so a person can press it by number. */
 export interface NumberedButton {

@@ -1,13 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type App, createApp } from '../app.ts';
-import { type Config, parseConfig } from '../config.ts';
-import type { DatabaseHandle } from '../db/database.ts';
-import { createKieFake, type KieFake } from '../fakes/kie/index.ts';
-import { createLlmFake, type LlmFake } from '../fakes/llm/index.ts';
-import { createTelegramFake, type TelegramFake } from '../fakes/telegram/index.ts';
-import { WEB_CHAT_FIRST_USER } from '../fakes/telegram/web-chat/web-chat.ts';
-import { createLogger, type Logger } from '../logger.ts';
+import { createKieFake, type KieFake } from '@tg-genbot/fakes/kie';
+import { createLlmFake, type LlmFake } from '@tg-genbot/fakes/llm';
+import { createTelegramFake, type TelegramFake, WEB_CHAT_FIRST_USER } from '@tg-genbot/fakes/telegram';
+import { type App, createApp } from '../../../src/app.ts';
+import { type Config, parseConfig } from '../../../src/config.ts';
+import type { DatabaseHandle } from '../../../src/db/database.ts';
+import { createLogger, type Logger } from '../../../src/logger.ts';
 import { sandboxFaultSwitches } from './fault-switches.ts';
 
 /** The sandbox's bot token: fake, and shaped like a real one so redaction is exercised. */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import type { ChatMessage, FakeUser, TelegramFake } from '../fakes/telegram/index.ts';
+import type { ChatMessage, FakeUser, TelegramFake } from '@tg-genbot/fakes/telegram';
 import { type NumberedButton, renderMessage } from './render-message.ts';
 
 const HELP = `Type a message or a /command and press Enter. Sandbox commands:

@@ -1,4 +1,4 @@
-import { getTelemetry } from '../telemetry/sdk.ts';
+import { getTelemetry } from '../../../src/telemetry/sdk.ts';
 import { SANDBOX_TOKEN, type Sandbox, startSandbox } from './start-sandbox.ts';
 import { runTerminalChat } from './terminal-chat.ts';
 

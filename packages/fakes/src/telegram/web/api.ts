@@ -1,4 +1,4 @@
-/** The web chat's JSON API (src/fakes/telegram/web-chat/web-chat.ts); errors carry its message. */
+/** The web chat's JSON API (web-chat/web-chat.ts); errors carry its message. */
 
 /** The server answered with an error (a failed fetch is a TypeError instead: the sandbox is down). */
 export class ApiProblem extends Error {

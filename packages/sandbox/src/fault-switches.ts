@@ -1,6 +1,6 @@
-import type { KieFake } from '../fakes/kie/index.ts';
-import type { LlmFake } from '../fakes/llm/index.ts';
-import type { FaultSwitch } from '../fakes/telegram/index.ts';
+import type { KieFake } from '@tg-genbot/fakes/kie';
+import type { LlmFake } from '@tg-genbot/fakes/llm';
+import type { FaultSwitch } from '@tg-genbot/fakes/telegram';
 
 /** How slow the LLM is while its "slow" switch is on: long enough to watch progress messages. */
 export const SLOW_LLM_LATENCY_MS = 20_000;

@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { stripTypeScriptTypes } from 'node:module';
 import { extname } from 'node:path';
 
-/** The page's own files (src/fakes/telegram/web), part of the sources and so of the image. */
+/** The page's own files (packages/fakes/src/telegram/web), served by the fake. */
 const WEB_DIR = new URL('../web/', import.meta.url);
 
 const TYPES: Record<string, string> = {
