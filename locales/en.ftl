@@ -409,7 +409,7 @@ admin-error-refund-closed = Telegram refused this refund before and its credits 
 admin-error-refund-refused = Telegram refused the refund of { $id }: { $description }. The credits were given back; nothing else changed.
 admin-error-refund-unknown = Telegram did not answer the refund of { $id }, so whether it went through is unknown. The credits stay taken back; run the same command again to finish it (nothing is taken twice).
 
-# Buttons under a generation's status message (src/bot/keyboards/after-generation.ts)
+# Buttons under a generation's status message (src/bot/features/generate/after-generation-keyboard.ts)
 gen-again = 🔁 Again
 gen-new = ✨ New
 menu-main = 🏠 Menu

@@ -461,7 +461,7 @@ admin-error-refund-closed = Telegram уже отказал в этом возв�
 admin-error-refund-refused = Telegram отказал в возврате { $id }: { $description }. Кредиты возвращены, больше ничего не изменено.
 admin-error-refund-unknown = Telegram не ответил на возврат { $id }, поэтому неизвестно, прошёл ли он. Кредиты остаются списанными; повторите ту же команду, чтобы завершить (дважды ничего не спишется).
 
-# Кнопки под сообщением о генерации (src/bot/keyboards/after-generation.ts)
+# Кнопки под сообщением о генерации (src/bot/features/generate/after-generation-keyboard.ts)
 gen-again = 🔁 Ещё раз
 gen-new = ✨ Новая
 menu-main = 🏠 Меню

@@ -13,7 +13,7 @@ const { createStarsReconciler, RECONCILED_REASON } = await import(
   '../../../src/services/billing/stars-reconciler.ts'
 );
 const { createUserService } = await import('../../../src/services/user.service.ts');
-const { encodeInvoicePayload } = await import('../../../src/bot/payments/invoice-payload.ts');
+const { encodeInvoicePayload } = await import('../../../src/bot/features/payments/invoice-payload.ts');
 const { createCaptureLogger } = await import('../../support/capture-logger.ts');
 const { createTestDatabase, DATABASE_KIND } = await import('../../support/test-database.ts');
 
