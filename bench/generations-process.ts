@@ -18,7 +18,7 @@ import { createBillingService } from '../src/services/billing/billing.service.ts
 import {
   createGenerationService,
   createGenerationWorker,
-  type GenerationHooks,
+  type GenerationNotifier,
 } from '../src/services/generations/index.ts';
 import { createUserService } from '../src/services/user.service.ts';
 import { createTestDatabase } from '../test/support/test-database.ts';
@@ -190,13 +190,13 @@ async function main(): Promise<CreateRateReport | PollingReport> {
   if (!catalogModel) throw new Error('bench: nano-banana is not in catalog/catalog.json');
   const input = { ...defaultInputs(catalogModel), prompt: 'a lighthouse at dusk, oil painting' };
   const positions = new Map<string, number>();
-  const hooks: GenerationHooks = {
-    onProgress: async (g, progress) => {
+  const notifier: GenerationNotifier = {
+    progress: async (g, progress) => {
       if (progress.type === 'queued')
         positions.set(g.id, Math.max(positions.get(g.id) ?? 0, progress.position));
     },
   };
-  const service = createGenerationService({ db, billing, kie, logger, hooks, leaseMs: LEASE_MS });
+  const service = createGenerationService({ db, billing, kie, logger, notifier, leaseMs: LEASE_MS });
   const worker = createGenerationWorker({ service, db, workerId: 'bench-worker', logger });
   const userCount = mode === 'polling' ? Math.ceil(generations / PER_USER) : generations;
   await pool(userCount + PROBES, 20, async (i) => {

@@ -43,7 +43,7 @@ const silent: ProtocolNotifier = {
   progress: async () => {},
   synthesizing: async () => {},
   deliver: async () => {},
-  failed: async () => {},
+  refunded: async () => {},
 };
 
 /** SEGMENTS paragraphs of ~250 characters: one segment each at 300. */

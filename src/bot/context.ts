@@ -8,6 +8,8 @@ import type { AdminService } from '../services/admin/index.ts';
 import type { BillingService } from '../services/billing/billing.service.ts';
 import type { DraftService } from '../services/drafts/draft.service.ts';
 import type { GenerationService } from '../services/generations/index.ts';
+import type { PaymentProvider } from '../services/payments/payment-provider.ts';
+import type { TopUpPack } from '../services/payments/top-up-pack.ts';
 import type { ProtocolService } from '../services/protocols/index.ts';
 import type { UpdateClaim, UpdateInbox } from '../services/updates/update-inbox.ts';
 import type { User, UserService } from '../services/user.service.ts';
@@ -25,6 +27,8 @@ export interface BotDeps {
   readonly billing: BillingService;
   /** Telegram Stars packs users can buy credits with (from the catalog). */
   readonly packs: readonly TopUpPack[];
+  /** How packs are sold and paid for (Telegram Stars): invoices, verification, the ledger key. */
+  readonly payments: PaymentProvider;
   /** Operator alerts (e.g. the KIE or LLM account is out of credits), one per incident. */
   readonly alerts: AdminAlerts;
   /** Generation models and Stars packs (catalog/catalog.json). */
@@ -39,14 +43,8 @@ export interface BotDeps {
   readonly protocols: ProtocolService | undefined;
 }
 
-/** A Stars top-up pack. */
-export interface TopUpPack {
-  readonly id: string;
-  readonly credits: number;
-  /** Price in Telegram Stars (currency XTR). */
-  readonly stars: number;
-  readonly title: Readonly<Record<'en' | 'ru', string>>;
-}
+/** A Stars top-up pack (a payments concept; re-exported for the bot's features). */
+export type { TopUpPack };
 
 /** Per-update facts the tracing middleware reads when the update ends. */
 export interface UpdateState {

@@ -6,7 +6,7 @@ import type { BotContext } from './context.ts';
 
 export { languageFromTelegram } from '../services/user-language.ts';
 
-/** Folder of the Fluent files (`en.ftl`, `ru.ftl`). */
+/** Folder of the Fluent files, one `<language>.ftl` per entry of LANGUAGES (src/i18n/languages.ts). */
 export const LOCALES_DIR = fileURLToPath(new URL('../../locales', import.meta.url));
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LANGUAGES, type Language } from '../i18n/languages.ts';
 
 /** What a model produces. */
 export type ModelKind = 'image' | 'video' | 'music';
@@ -57,7 +58,12 @@ const stableId = () =>
     error: 'must be 1–32 characters of a-z 0-9 _ - (lower case)',
   });
 
-const localizedText = z.strictObject({ en: text(), ru: text() }).readonly();
+/** One text per language the bot speaks, all required. */
+const localizedText = z
+  .strictObject(
+    Object.fromEntries(LANGUAGES.map((lang) => [lang, text()])) as Record<Language, ReturnType<typeof text>>,
+  )
+  .readonly();
 
 const enumInput = z.strictObject({
   name: z.string({ error: requiredOr('must be a string') }),

@@ -7,10 +7,10 @@ import {
 } from '../db/repositories/user.repository.ts';
 import type { Database } from '../db/schema.ts';
 import type { UserRow } from '../db/tables/users.table.ts';
+import { isLanguage, type Language } from '../i18n/languages.ts';
 
-/** The languages the bot speaks. */
-export const LANGUAGES = ['en', 'ru'] as const;
-export type Language = (typeof LANGUAGES)[number];
+// Defined once in src/i18n/languages.ts (config and the catalog read it too); re-exported for existing imports.
+export { isLanguage, LANGUAGES, type Language } from '../i18n/languages.ts';
 
 /** A Telegram user as the bot sees them. */
 export interface User {
@@ -22,10 +22,6 @@ export interface User {
   readonly firstSeenAt: Date;
   readonly lastSeenAt: Date;
   readonly blocked: boolean;
-}
-
-export function isLanguage(value: unknown): value is Language {
-  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
 }
 
 function toUser(row: UserRow): User {

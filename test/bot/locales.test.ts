@@ -5,6 +5,7 @@ import { it } from 'node:test';
 import { LOCALES_DIR } from '../../src/bot/i18n.ts';
 import { COMMAND_KEY } from '../../src/bot/message-keys.ts';
 import { ADMIN_COMMANDS, KNOWN_COMMANDS } from '../../src/bot/middlewares/update-attributes.ts';
+import { LANGUAGES } from '../../src/i18n/languages.ts';
 
 const SRC = join(LOCALES_DIR, '..', 'src');
 const KEY = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$/;
@@ -117,13 +118,18 @@ const files = sources(SRC)
   .filter((f) => !relative(SRC, f).startsWith(join('fakes', 'telegram', 'web')))
   .map((f) => ({ file: relative(SRC, f), text: readFileSync(f, 'utf8') }));
 
-it('ru and en define the same message keys', () => {
-  assert.deepEqual([...keysOf('ru')].sort(), [...keysOf('en')].sort());
+it('locales/ has one Fluent file per language the bot speaks, and no other', () => {
+  const files = readdirSync(LOCALES_DIR).filter((f) => f.endsWith('.ftl'));
+  assert.deepEqual(files.sort(), LANGUAGES.map((lang) => `${lang}.ftl`).sort());
+});
+
+it('every language defines the same message keys', () => {
+  const [first, ...others] = LANGUAGES;
+  for (const lang of others) assert.deepEqual([...keysOf(lang)].sort(), [...keysOf(first)].sort(), lang);
 });
 
 it('every key used anywhere in src exists in both locales', () => {
-  const en = keysOf('en');
-  const ru = keysOf('ru');
+  const locales = LANGUAGES.map(keysOf);
   const used = new Map<string, string>();
   for (const { file, text } of files) {
     for (const c of translationCalls(file, text)) {
@@ -132,7 +138,9 @@ it('every key used anywhere in src exists in both locales', () => {
     for (const k of otherKeys(file, text)) used.set(k, file);
   }
   assert.ok(used.size >= 150, `found only ${used.size} keys: the scan is not reading src`);
-  const missing = [...used].filter(([k]) => !en.has(k) || !ru.has(k)).map(([k, where]) => `${k} (${where})`);
+  const missing = [...used]
+    .filter(([k]) => locales.some((keys) => !keys.has(k)))
+    .map(([k, where]) => `${k} (${where})`);
   assert.deepEqual(missing, []);
 });
 

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { type BotHarness, startBotHarness, TEST_TOKEN, WEBHOOK_SECRET } from '../support/bot-harness.ts';
+import { nextApiRequest } from '../support/next-api-request.ts';
 import { createTestDatabase, DATABASE_KIND } from '../support/test-database.ts';
+import { waitForUpdatesDone } from '../support/wait-for-updates-done.ts';
 
 const buttonTexts = (markup: unknown): string[] =>
   ((markup as { inline_keyboard?: Array<Array<{ text: string }>> } | undefined)?.inline_keyboard ?? [])
@@ -12,9 +14,10 @@ const buttonTexts = (markup: unknown): string[] =>
 async function stopWhileReplying(h: BotHarness, userId: number): Promise<void> {
   const user = h.fake.user({ id: userId, firstName: 'Slow' });
   h.fake.faults.inject({ method: 'sendMessage', kind: 'delay', delayMs: 1500, times: 1 });
+  const replying = nextApiRequest(h.fake, 'sendMessage');
   await user.sendCommand('/help');
-  // The handler is now inside its 1.5 s sendMessage: the reply has not arrived yet.
-  await new Promise((r) => setTimeout(r, 500));
+  // The fake has the reply and now holds it for 1.5 s: the handler is in flight, the reply not sent.
+  await replying;
   const delivered = () => user.messages().some((m) => /What I can do/.test(m.text ?? ''));
   assert.ok(!delivered(), 'still in flight');
   await h.stopBot();
@@ -228,7 +231,15 @@ describe(`webhook mode (${DATABASE_KIND})`, () => {
       });
       assert.equal(res.status, 401);
     }
-    await new Promise((r) => setTimeout(r, 300));
+    // A later update handled to the end, instead of a pause: the refused one never reached the inbox.
+    const later = await user.sendCommand('/start');
+    await waitForUpdatesDone(h.database.db, [later.update_id]);
+    const inbox = await h.database.db
+      .selectFrom('processed_updates')
+      .select('update_id')
+      .where('update_id', '=', 777)
+      .execute();
+    assert.deepEqual(inbox, [], 'never claimed');
     assert.ok(!user.messages().some((m) => /What I can do/.test(m.text ?? '')), 'nothing processed');
   });
 

@@ -4,6 +4,7 @@ import type { KieCallbackEvent } from '@tg-genbot/fakes/kie';
 import { freePort } from '../support/free-port.ts';
 import { type GenerationE2e, openConfirmation, startGenerationE2e } from '../support/generation-e2e.ts';
 import { DATABASE_KIND } from '../support/test-database.ts';
+import { waitUntil } from '../support/wait-until.ts';
 
 const HMAC_KEY = 'kie-webhook-hmac-key-for-unknown-creates';
 const CREATE_PATH = '/api/v1/jobs/createTask';
@@ -70,8 +71,13 @@ describe(`a create that timed out after KIE accepted it (${DATABASE_KIND})`, () 
     assert.equal(more.length, 0);
     assert.match(task?.callBackUrl ?? '', /\/kie\/callback\?generation=[0-9a-f-]{36}$/);
     assert.ok(callbacks.some((e) => e.status === 200 && e.taskId === task?.id));
-    // A little longer: nothing else arrives (no second create, no second photo, no refund).
-    await new Promise((r) => setTimeout(r, 500));
+    // Delivered and released: the row is at its end and no worker holds it, so nothing else can
+    // come of it (no second create, no second photo, no refund).
+    await waitUntil('the generation delivered and released', async () => {
+      const rows = await h!.database.db.selectFrom('generations').select(['status', 'locked_by']).execute();
+      return rows.length === 1 && rows[0]?.status === 'delivered' && rows[0].locked_by === null;
+    });
+    assert.equal(h.kie.requests().filter((r) => r.path === CREATE_PATH).length, 1, 'still one create');
     assert.equal(user.messages().filter((m) => m.media).length, 1, 'delivered once');
     const ledger = await h.database.db
       .selectFrom('ledger_entries')

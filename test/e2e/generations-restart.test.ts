@@ -126,8 +126,11 @@ describe('generations survive the bot being killed (separate process, embedded d
         );
         await new Promise((r) => setTimeout(r, 200));
       }
-      // Give a duplicate every chance to show up.
-      await new Promise((r) => setTimeout(r, 1500));
+      // The balance answer comes after every ending; then a graceful stop lets whatever is still in
+      // flight finish (a duplicate included) and ends the process: nothing can arrive after that.
+      await user.sendCommand('/balance');
+      const after = await user.waitForMessage((m) => /Your balance/.test(m.text ?? ''));
+      assert.equal(await bot.stop('SIGTERM'), 0, 'a clean shutdown');
       const done = texts();
       const delivered = done.filter((t) => /done in/.test(t)).length;
       const refunded = done.filter((t) => /❌/.test(t)).length;
@@ -144,9 +147,18 @@ describe('generations survive the bot being killed (separate process, embedded d
       assert.equal(captions.size, delivered, 'one photo per prompt');
       const prompts = kie.tasks().map((t) => String(t.input.prompt));
       assert.equal(new Set(prompts).size, prompts.length, 'no task created twice at KIE');
-      await user.sendCommand('/balance');
-      const after = await user.waitForMessage((m) => /Your balance/.test(m.text ?? ''));
       assert.match(after.text ?? '', new RegExp(`Your balance: ${funds - delivered * PRICE} credits`));
+      // And none is left to do: a later start would send nothing more.
+      const reopened = await createDatabase({ dataDir });
+      const left = await reopened.db
+        .selectFrom('generations')
+        .select(['status', 'notice_pending'])
+        .where((eb) =>
+          eb.or([eb('status', 'not in', ['delivered', 'refunded']), eb('notice_pending', '=', true)]),
+        )
+        .execute();
+      await reopened.destroy();
+      assert.deepEqual(left, [], 'every generation ended, no notice owed');
     } finally {
       await bot.stop('SIGKILL');
     }

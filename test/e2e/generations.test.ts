@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { FAST, type GenerationE2e, openConfirmation, startGenerationE2e } from '../support/generation-e2e.ts';
 import { DATABASE_KIND } from '../support/test-database.ts';
+import { waitUntil } from '../support/wait-until.ts';
 
 /** A tiny valid JPEG would do; the fakes only need bytes. */
 const PHOTO = new Uint8Array([
@@ -175,7 +176,15 @@ describe(`generations end to end (${DATABASE_KIND})`, () => {
     const told = await user.waitForMessage((m) => /❌/.test(m.text ?? ''), { timeoutMs: 15_000 });
     assert.match(told.text ?? '', /8 credits were returned/);
     assert.match(told.text ?? '', /ref [0-9a-f]{8}/);
-    await new Promise((r) => setTimeout(r, 1500));
+    // Once the row owes no notice and no worker holds it, nothing is left that could tell again.
+    await waitUntil('the notice recorded as told', async () => {
+      const rows = await h!.database.db
+        .selectFrom('generations')
+        .select(['notice_pending', 'locked_by'])
+        .where('user_id', '=', user.id)
+        .execute();
+      return rows.length === 1 && rows.every((r) => !r.notice_pending && r.locked_by === null);
+    });
     assert.equal(user.messages().filter((m) => /❌/.test(m.text ?? '')).length, 1, 'told once');
     assert.equal(await h.balance(user.id), 20);
   });
@@ -213,7 +222,8 @@ describe(`generations end to end (${DATABASE_KIND})`, () => {
       assert.equal(await h.balance(u.id), 10);
     }
     await admin.waitForMessage((m) => /KIE account is out of credits/.test(m.text ?? ''));
-    await new Promise((r) => setTimeout(r, 300));
+    // No wait needed: a user is told only after the alert for their failure was raised (and, had it
+    // alerted, sent), so with all three told every alert there will be is in the chat already.
     assert.equal(
       admin.messages().filter((m) => /out of credits/.test(m.text ?? '')).length,
       1,

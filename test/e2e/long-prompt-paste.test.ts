@@ -3,6 +3,7 @@ import { afterEach, describe, it } from 'node:test';
 import type { ChatMessage, FakeUser } from '@tg-genbot/fakes/telegram';
 import { buttonsOf, FAST, type GenerationE2e, startGenerationE2e } from '../support/generation-e2e.ts';
 import { DATABASE_KIND } from '../support/test-database.ts';
+import { waitForUpdatesDone } from '../support/wait-for-updates-done.ts';
 
 /** A prompt of `chars` characters in sentences, so a client cuts it at a space. */
 function prompt(chars: number): string {
@@ -61,7 +62,11 @@ describe(`a prompt pasted in several messages (Telegram clients cut a text over 
       assert.ok(Date.now() < deadline, `draft prompt ${(await draftPrompt()).length} of ${text.length}`);
       await new Promise((r) => setTimeout(r, 50));
     }
-    await new Promise((r) => setTimeout(r, 300));
+    // Both parts handled to the end: a second confirmation or a quote would have been sent by now.
+    await waitForUpdatesDone(
+      h.database.db,
+      updates.map((u) => u.update_id),
+    );
     assert.equal(confirmations(user).length, 1, 'one confirmation');
     assert.deepEqual(quotes(user), [], 'no protocol quote for the second part');
     const [confirm] = confirmations(user);
@@ -77,11 +82,15 @@ describe(`a prompt pasted in several messages (Telegram clients cut a text over 
     const user = h.fake.user({ id: 8194, firstName: 'Longer' });
     await h.fund(user.id, 100);
     await askPrompt(user);
-    await user.sendLongText(prompt(6500));
+    const updates = await user.sendLongText(prompt(6500));
     const tooLong = await user.waitForMessage((m) => /too long/.test(m.text ?? ''));
     assert.match(tooLong.text ?? '', /up to 5,000/);
     assert.doesNotMatch(tooLong.text ?? '', /ref|<code>/i, 'an input mistake has no error reference');
-    await new Promise((r) => setTimeout(r, 300));
+    // Every part handled to the end: a quote or a new confirmation would have been sent by now.
+    await waitForUpdatesDone(
+      h.database.db,
+      updates.map((u) => u.update_id),
+    );
     assert.deepEqual(quotes(user), [], 'no protocol quote');
     assert.equal(
       confirmations(user).filter((m) => buttonsOf(m).length > 0).length,

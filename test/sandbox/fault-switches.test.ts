@@ -5,11 +5,12 @@ import { createLlmFake } from '@tg-genbot/fakes/llm';
 import type { FaultSwitch } from '@tg-genbot/fakes/telegram';
 import { sandboxFaultSwitches } from '@tg-genbot/sandbox';
 import { kieCall, nanoBanana } from '../fakes/kie/kie-test-client.ts';
-import { ask, chat } from '../fakes/llm/llm-test-client.ts';
+import { ask, chat, sseLines } from '../fakes/llm/llm-test-client.ts';
 
 describe('sandbox fault switches (KIE and LLM)', () => {
   const kie = createKieFake({ timeScale: 0.001, rateLimits: false });
-  const llm = createLlmFake();
+  // Keep-alive comments every 50 ms while a stream waits: they show whether the fake waited at all.
+  const llm = createLlmFake({ keepAliveIntervalMs: 50 });
   let switches: Map<string, FaultSwitch>;
   before(async () => {
     await Promise.all([kie.start(), llm.start()]);
@@ -71,16 +72,21 @@ describe('sandbox fault switches (KIE and LLM)', () => {
   });
 
   it('LLM is slow while on', async () => {
-    const timed = async () => {
+    // A streamed answer opens with one keep-alive comment and sends another every 50 ms it waits, so
+    // their count tells a call that waited from one that did not, however busy the machine is.
+    const streamed = async () => {
       const started = performance.now();
-      assert.equal((await chat(llm, ask('time me'))).status, 200);
-      return performance.now() - started;
+      const res = await chat(llm, ask('time me', { stream: true }));
+      assert.equal(res.status, 200);
+      const keepAlives = sseLines(await res.text()).filter((l) => l === ': OPENROUTER PROCESSING').length;
+      return { keepAlives, ms: performance.now() - started };
     };
     toggle('llm-slow', true);
-    const slow = await timed();
+    const slow = await streamed();
     toggle('llm-slow', false);
-    const fast = await timed();
-    assert.ok(slow >= 290, `slow call took ${slow} ms`);
-    assert.ok(fast < 250, `fast call took ${fast} ms`);
+    const fast = await streamed();
+    assert.ok(slow.ms >= 290, `slow call took ${slow.ms} ms`);
+    assert.equal(slow.keepAlives, 6, 'kept alive through 300 ms of waiting');
+    assert.equal(fast.keepAlives, 1, 'answered without waiting');
   });
 });

@@ -7,6 +7,7 @@
  * an end-to-end export of what a running bot really sends; keep the shape
  * (TelemetryNames) and the comparison stays as it is.
  */
+import { outputLabels } from './promql-labels.ts';
 import type { TelemetryNames } from './queried-names.ts';
 import { loadRecordingRules } from './stack-files.ts';
 
@@ -33,11 +34,13 @@ const SERVER = ['server.address', 'server.port'];
 /** Metric instruments: TELEMETRY.md's table, then the additions the dashboards and alerts need. */
 export const INSTRUMENTS: InstrumentSpec[] = [
   { name: 'bot.updates', kind: 'counter', unit: '{update}', attributes: ['telegram.update.type', 'outcome'] },
+  // error.type on failed updates only: the updates SLO counts a point as good only without one
+  // (or with telegram.blocked), slo/slos.yaml.
   {
     name: 'bot.update.duration',
     kind: 'histogram',
     unit: 's',
-    attributes: ['telegram.update.type', 'bot.feature', 'outcome'],
+    attributes: ['telegram.update.type', 'bot.feature', 'outcome', 'error.type'],
   },
   {
     name: 'telegram.api.calls',
@@ -305,12 +308,56 @@ export function storedNames(app: AppTelemetry): TelemetryNames {
   };
 }
 
+/**
+ * The labels of each stored series: an instrument's own attributes (translated) with job, instance
+ * and the promoted resource attributes, `le` on buckets only; target_info with the resource; Tempo's
+ * series with Tempo's labels; a recorded series with its rule's labels and those its expression keeps.
+ */
+export function storedLabels(app: AppTelemetry): Map<string, ReadonlySet<string>> {
+  const labels = new Map<string, Set<string>>();
+  let added = false;
+  const add = (metric: string, names: readonly string[]) => {
+    const set = labels.get(metric) ?? new Set<string>();
+    for (const name of names) {
+      if (set.has(name)) continue;
+      set.add(name);
+      added = true;
+    }
+    labels.set(metric, set);
+  };
+  const bucket = (metric: string) => (metric.endsWith('_bucket') ? ['le'] : []);
+  const resource = ['job', 'instance', ...PROMOTED_RESOURCE_ATTRIBUTES.map(prometheusName)];
+  add('target_info', [...resource, ...app.resourceAttributes.map(prometheusName)]);
+  for (const instrument of app.instruments) {
+    for (const metric of prometheusMetricNames(instrument))
+      add(metric, [...resource, ...instrument.attributes.map(prometheusName), ...bucket(metric)]);
+  }
+  for (const metric of TEMPO_GENERATED_METRICS) add(metric, [...TEMPO_GENERATED_LABELS, ...bucket(metric)]);
+  // A rule may read a series recorded by a rule after it: repeat until a pass adds nothing.
+  const rules = loadRecordingRules();
+  do {
+    added = false;
+    for (const rule of rules) {
+      const kept = outputLabels(rule.expr, (metric) => labels.get(metric));
+      if (kept) add(rule.record, [...kept, ...Object.keys(rule.labels ?? {})]);
+    }
+  } while (added);
+  return labels;
+}
+
 /** Everything the app (and the stack on its behalf) is specified to emit, as stored. */
 export function knownNames(): TelemetryNames {
-  return storedNames({
-    instruments: INSTRUMENTS,
-    spanAttributes: SPAN_ATTRIBUTES,
-    resourceAttributes: RESOURCE_ATTRIBUTES,
-    logFields: LOG_FIELDS,
-  });
+  return storedNames(KNOWN_TELEMETRY);
 }
+
+/** The labels of each series the app (and the stack on its behalf) is specified to store. */
+export function knownLabels(): Map<string, ReadonlySet<string>> {
+  return storedLabels(KNOWN_TELEMETRY);
+}
+
+const KNOWN_TELEMETRY: AppTelemetry = {
+  instruments: INSTRUMENTS,
+  spanAttributes: SPAN_ATTRIBUTES,
+  resourceAttributes: RESOURCE_ATTRIBUTES,
+  logFields: LOG_FIELDS,
+};

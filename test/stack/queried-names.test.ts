@@ -1,13 +1,23 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { knownNames, prometheusMetricNames } from './known-names.ts';
-import { assertQueriedNamesEmitted, emptyNames, namesInQuery, queriedNames } from './queried-names.ts';
+import { knownLabels, knownNames, prometheusMetricNames } from './known-names.ts';
+import {
+  assertQueriedLabelsEmitted,
+  assertQueriedNamesEmitted,
+  emptyNames,
+  namesInQuery,
+  queriedNames,
+} from './queried-names.ts';
 
 describe('dashboards and alerts query only names the app emits', () => {
   const queried = queriedNames();
 
   it('every queried metric, label, span attribute and log field is emitted', () => {
     assertQueriedNamesEmitted(queried, knownNames());
+  });
+
+  it('every label a query reads is specified on the series it reads it from', () => {
+    assertQueriedLabelsEmitted(knownLabels());
   });
 
   it('finds the names behind the error reference and the backlog alert', () => {

@@ -5,6 +5,7 @@
  * syntax tree, not by pattern matching on text.
  */
 import { AssertionError } from 'node:assert';
+import { labelProblems } from './promql-labels.ts';
 import { childrenOf, parseQuery, type SyntaxNode } from './query-parser.ts';
 import { collectQueries, type StackQuery } from './stack-queries.ts';
 
@@ -154,6 +155,27 @@ export function assertQueriedNamesEmitted(queried: TelemetryNames, emitted: Tele
       actual: missing,
       expected: [],
       operator: 'assertQueriedNamesEmitted',
+    });
+  }
+}
+
+/**
+ * Fails, listing every offender, unless each label a PromQL query reads is a label of the series it
+ * reads it from (`labels`: stored metric → its labels), not merely of some other series.
+ */
+export function assertQueriedLabelsEmitted(
+  labels: ReadonlyMap<string, ReadonlySet<string>>,
+  queries: StackQuery[] = collectQueries(),
+): void {
+  const problems = queries
+    .filter((q) => q.language === 'promql')
+    .flatMap((q) => labelProblems(q.expr, q.where, (metric) => labels.get(metric)));
+  if (problems.length > 0) {
+    throw new AssertionError({
+      message: `dashboards/alerts query labels the series they read do not have:\n  ${problems.join('\n  ')}`,
+      actual: problems,
+      expected: [],
+      operator: 'assertQueriedLabelsEmitted',
     });
   }
 }

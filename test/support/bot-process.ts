@@ -36,7 +36,7 @@ export function startBotProcess(env: Record<string, string>, entry = 'src/main.t
   return {
     child,
     output: () => out,
-    waitFor(pattern, timeoutMs = 20_000) {
+    waitFor(pattern, timeoutMs = 90_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           if (pattern.test(out)) {

@@ -5,6 +5,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { AdminAlerts } from '../../src/services/admin/admin-alerts.ts';
 import type { AdminService } from '../../src/services/admin/index.ts';
 import type { DraftService } from '../../src/services/drafts/draft.service.ts';
+import type { PaymentProvider } from '../../src/services/payments/payment-provider.ts';
 import { assertSpan, childrenOf, findSpan } from '../support/assert-span.ts';
 import { setupTestTelemetry } from '../support/otel.ts';
 import { unused } from '../support/unused.ts';
@@ -67,6 +68,7 @@ describe(`telemetry of updates and Bot API calls (${DATABASE_KIND})`, () => {
         metrics: createBotMetrics(),
         billing: createBillingService(handle.db),
         packs: [],
+        payments: unused<PaymentProvider>('payments'),
         alerts: unused<AdminAlerts>('alerts'),
         catalog: { models: [], packs: [] },
         generations: undefined,

@@ -16,6 +16,7 @@ import { markSpanError } from '../../telemetry/tracing.ts';
 import { cutText } from '../../text/cut-text.ts';
 import type { BotContext, BotDeps } from '../context.ts';
 import { escapeHtml } from '../escape-html.ts';
+import { type ErrorRefFormat, formatErrorRef } from '../format-error-ref.ts';
 import { languageOf } from '../i18n.ts';
 
 /** Telegram shows 0-200 characters of a callback answer and refuses more (MESSAGE_TOO_LONG). */
@@ -91,15 +92,15 @@ async function tellUser(
   // A plain input mistake (too long, empty, not enough credits…) says what to fix; a reference would
   // only suggest that something broke.
   const mistake = classified.error instanceof AppError && classified.error.expected;
-  const say = (args: Readonly<Record<string, string | number>>, shownRef: string) =>
+  const say = (args: Readonly<Record<string, string | number>>, format: ErrorRefFormat) =>
     mistake
       ? i18n.t(lang, key, args)
-      : `${i18n.t(lang, key, args)}\n\n${i18n.t(lang, 'error-reference', { ref: shownRef })}`;
+      : `${i18n.t(lang, key, args)}\n\n${i18n.t(lang, 'error-reference', { ref: formatErrorRef(ref, format) })}`;
   try {
     if (ctx.callbackQuery) {
       try {
         // An alert shows plain text only.
-        const alert = say(classified.userMessageArgs, ref);
+        const alert = say(classified.userMessageArgs, 'plain');
         await ctx.answerCallbackQuery({ text: cutText(alert, CALLBACK_ANSWER_LIMIT), show_alert: true });
         return;
       } catch {
@@ -110,7 +111,7 @@ async function tellUser(
     // Mistakes are plain text (usage lines show `<telegram id>`). The rest is HTML, so the reference is
     // one tap to copy; the arguments may hold user text, so they are escaped.
     if (mistake) {
-      await ctx.api.sendMessage(ctx.chat.id, say(classified.userMessageArgs, ref));
+      await ctx.api.sendMessage(ctx.chat.id, say(classified.userMessageArgs, 'plain'));
       return;
     }
     const escaped = Object.fromEntries(
@@ -119,7 +120,7 @@ async function tellUser(
         typeof v === 'string' ? escapeHtml(v) : v,
       ]),
     );
-    await ctx.api.sendMessage(ctx.chat.id, say(escaped, `<code>${escapeHtml(ref)}</code>`), {
+    await ctx.api.sendMessage(ctx.chat.id, say(escaped, 'html'), {
       parse_mode: 'HTML',
     });
   } catch (replyError) {

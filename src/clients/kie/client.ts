@@ -1,4 +1,5 @@
 import type { Attributes, Span } from '@opentelemetry/api';
+import { systemClock } from '../../clock.ts';
 import { KIE_UPLOAD_BASE_URL_DEFAULT } from '../../config.ts';
 import {
   ATTR_BOT_GENERATION_ID,
@@ -49,9 +50,10 @@ export function createKieClient(options: KieClientOptions): KieClient {
   registerSecret(options.callbackHmacKey);
   const createWindowMs = options.createWindowMs ?? 10_000;
   const pollWindowMs = options.pollWindowMs ?? 1000;
+  const clock = options.clock ?? systemClock;
   const limiters = options.limiters ?? {
-    create: new RateLimiter({ limit: options.createPer10s, windowMs: createWindowMs }),
-    poll: new RateLimiter({ limit: options.pollsPerSecond, windowMs: pollWindowMs }),
+    create: new RateLimiter({ limit: options.createPer10s, windowMs: createWindowMs, clock }),
+    poll: new RateLimiter({ limit: options.pollsPerSecond, windowMs: pollWindowMs, clock }),
   };
   const metrics = createKieClientMetrics();
   const http = createKieHttp({
@@ -63,6 +65,7 @@ export function createKieClient(options: KieClientOptions): KieClient {
     policy: resolveRetryPolicy(options.retry),
     limiters: { ...limiters, createWindowMs, pollWindowMs },
     metrics,
+    clock,
   });
   const uploadPath = options.uploadPath ?? DEFAULT_UPLOAD_PATH;
 

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Span } from '@opentelemetry/api';
 import { Pool } from 'undici';
+import type { Clock } from '../../clock.ts';
 import { ATTR_ERROR_TYPE, ATTR_KIE_QUEUE_WAIT_MS } from '../../telemetry/attributes.ts';
 import { type KieEndpoint, KieHttpError, toKieApiError, toKieHttpError } from './errors.ts';
 import type { KieApiName, KieClientMetrics, KieOperation } from './kie-client-metrics.ts';
@@ -50,6 +51,8 @@ export interface KieHttpOptions {
     readonly pollWindowMs: number;
   };
   readonly metrics: KieClientMetrics;
+  /** Measures the limiter wait (the limiters' own clock, so a test's time shows in it). */
+  readonly clock: Clock;
 }
 
 /** Sends KIE calls: auth, User-Agent, timeouts, envelope check, limiter and the retry table. */
@@ -82,7 +85,7 @@ export function createKieHttp(options: KieHttpOptions): KieHttp {
     accept: 'application/json',
     'user-agent': options.userAgent,
   };
-  const { limiters, metrics, policy } = options;
+  const { limiters, metrics, policy, clock } = options;
 
   /** One attempt: the HTTP exchange and the envelope check. Returns `data`. */
   const attemptOnce = async (call: KieCall): Promise<unknown> => {
@@ -143,9 +146,9 @@ export function createKieHttp(options: KieHttpOptions): KieHttp {
     for (let attempt = 1; ; attempt += 1) {
       let release: (() => void) | undefined;
       if (limited) {
-        const queuedAt = Date.now();
+        const queuedAt = clock.now().getTime();
         release = await limited.limiter.acquire(call.signal, call.onQueuePosition);
-        const waited = Date.now() - queuedAt;
+        const waited = clock.now().getTime() - queuedAt;
         waitedMs += waited;
         metrics.queueWait(call.operation, waited);
         call.span?.setAttribute(ATTR_KIE_QUEUE_WAIT_MS, waitedMs);

@@ -1,8 +1,12 @@
+import { type Clock, type ClockTimer, systemClock } from '../../clock.ts';
+
 /** Options of a RateLimiter. */
 export interface RateLimiterOptions {
   /** Admissions allowed in any window. */
   readonly limit: number;
   readonly windowMs: number;
+  /** @default systemClock */
+  readonly clock?: Clock;
 }
 
 /** Ends a slot's in-flight phase; its window starts then. Safe to call more than once. */
@@ -30,7 +34,8 @@ export class RateLimiter {
   #released: number[] = [];
   #inFlight = 0;
   readonly #queue: Waiter[] = [];
-  #timer: NodeJS.Timeout | undefined;
+  readonly #clock: Clock;
+  #timer: ClockTimer | undefined;
 
   constructor(options: RateLimiterOptions) {
     if (!(options.limit >= 1) || !(options.windowMs > 0)) {
@@ -38,6 +43,7 @@ export class RateLimiter {
     }
     this.#limit = options.limit;
     this.#windowMs = options.windowMs;
+    this.#clock = options.clock ?? systemClock;
   }
 
   /** Callers waiting for a slot. */
@@ -73,7 +79,7 @@ export class RateLimiter {
   }
 
   #pump(): void {
-    const now = Date.now();
+    const now = this.#clock.now().getTime();
     this.#released = this.#released.filter((t) => now - t < this.#windowMs);
     while (this.#queue.length > 0 && this.#inFlight + this.#released.length < this.#limit) {
       const waiter = this.#queue.shift() as Waiter;
@@ -99,17 +105,17 @@ export class RateLimiter {
       if (done) return;
       done = true;
       this.#inFlight -= 1;
-      this.#released.push(Date.now());
+      this.#released.push(this.#clock.now().getTime());
       this.#pump();
     };
   }
 
   // Wake up when the oldest released slot leaves the window; in-flight slots wake us on release.
   #schedule(now: number): void {
-    if (this.#timer) clearTimeout(this.#timer);
+    if (this.#timer) this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
     const oldest = this.#released[0];
     if (this.#queue.length === 0 || oldest === undefined) return;
-    this.#timer = setTimeout(() => this.#pump(), Math.max(1, oldest + this.#windowMs - now));
+    this.#timer = this.#clock.setTimeout(() => this.#pump(), Math.max(1, oldest + this.#windowMs - now));
   }
 }

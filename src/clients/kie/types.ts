@@ -1,3 +1,4 @@
+import type { Clock } from '../../clock.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 
 /** The five states KIE documents for recordInfo (kie-api.md §2). */
@@ -34,6 +35,8 @@ export interface KieClientOptions {
   /** The recordInfo window. @default 1000 */
   readonly pollWindowMs?: number;
   readonly retry?: KieRetryOptions;
+  /** The clock of the client's own limiters and of its queue-wait measure. @default systemClock */
+  readonly clock?: Clock;
   /** Limiters shared with other clients of the same key; by default the client owns its own. */
   readonly limiters?: { readonly create: RateLimiter; readonly poll: RateLimiter };
 }

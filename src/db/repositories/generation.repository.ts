@@ -6,6 +6,7 @@ import type {
   GenerationUpdate,
   NewGenerationRow,
 } from '../tables/generations.table.ts';
+import { claimDueRows, leaseFree, releaseHolderLeases, updateUnderLease } from './lease.repository.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -38,8 +39,8 @@ export async function lockGeneration(db: Db, id: string): Promise<GenerationRow 
 }
 
 /**
- * Leases up to `limit` due, active, unleased rows to `workerId` until `lockedUntil`. SKIP LOCKED lets
- * concurrent workers pick disjoint rows; the lease keeps them disjoint after this transaction commits.
+ * Leases up to `limit` due, active, unleased rows to `workerId` until `lockedUntil` (see claimDueRows:
+ * concurrent workers pick disjoint rows).
  */
 export async function claimDueGenerations(
   trx: Transaction<Database>,
@@ -54,34 +55,21 @@ export async function claimDueGenerations(
     notices?: boolean;
   },
 ): Promise<GenerationRow[]> {
-  const due = await trx
-    .selectFrom('generations')
-    .select('id')
-    .where((eb) => {
+  return claimDueRows(trx, 'generations', {
+    due: (eb) => {
       const active = eb('status', 'in', claim.statuses ? [...claim.statuses] : ACTIVE);
-      return claim.notices ? eb.or([active, eb('notice_pending', '=', true)]) : active;
-    })
-    .where('next_run_at', '<=', claim.now)
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', claim.now)]))
+      return eb.and([
+        claim.notices ? eb.or([active, eb('notice_pending', '=', true)]) : active,
+        eb('next_run_at', '<=', claim.now),
+        leaseFree(eb, claim.now),
+      ]);
+    },
     // New work (create) and finished work (deliver) first: behind thousands of overdue polls they
     // would wait minutes under KIE's 10 polls/s (measured by bench/generations.ts).
-    .orderBy(sql`status = 'running'`)
-    .orderBy('next_run_at')
-    .limit(claim.limit)
-    .forUpdate()
-    .skipLocked()
-    .execute();
-  if (due.length === 0) return [];
-  return trx
-    .updateTable('generations')
-    .set({ locked_until: claim.lockedUntil, locked_by: claim.workerId, updated_at: claim.now })
-    .where(
-      'id',
-      'in',
-      due.map((r) => r.id),
-    )
-    .returningAll()
-    .execute();
+    orderBy: [sql`status = 'running'`, 'next_run_at'],
+    limit: claim.limit,
+    set: { locked_until: claim.lockedUntil, locked_by: claim.workerId, updated_at: claim.now },
+  });
 }
 
 /**
@@ -94,14 +82,22 @@ export async function updateLeasedGeneration(
   lease: { workerId: string; from: GenerationStatus },
   changes: GenerationUpdate,
 ): Promise<GenerationRow | undefined> {
+  return updateUnderLease(db, 'generations', { id, holder: lease.workerId, status: lease.from }, changes);
+}
+
+/** A user's generations that have not reached KIE and no worker holds: the ones a Cancel may refund. */
+export async function listCancellableGenerations(
+  db: Db,
+  userId: number,
+  now: Date,
+): Promise<GenerationRow[]> {
   return db
-    .updateTable('generations')
-    .set(changes)
-    .where('id', '=', id)
-    .where('locked_by', '=', lease.workerId)
-    .where('status', '=', lease.from)
-    .returningAll()
-    .executeTakeFirst();
+    .selectFrom('generations')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('status', '=', 'pending')
+    .where((eb) => leaseFree(eb, now))
+    .execute();
 }
 
 /** Moves a row from one status to another regardless of leases; undefined if it was not in `from`. */
@@ -216,11 +212,5 @@ export async function recordKieCredits(
 
 /** Frees the leases a worker id holds (its previous process died holding them); returns how many. */
 export async function releaseLeases(db: Db, workerId: string): Promise<number> {
-  const result = await db
-    .updateTable('generations')
-    .set({ locked_until: null, locked_by: null })
-    .where('locked_by', '=', workerId)
-    .where('status', 'in', ACTIVE)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  return releaseHolderLeases(db, 'generations', workerId, ACTIVE);
 }

@@ -6,6 +6,7 @@ import type {
   ProtocolJobStatus,
   ProtocolJobUpdate,
 } from '../tables/protocol-jobs.table.ts';
+import { claimDueRows, leaseFree, updateIfLeaseHeld } from './lease.repository.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -47,50 +48,28 @@ export async function updateLeasedProtocolJob(
   workerId: string,
   changes: ProtocolJobUpdate,
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('protocol_jobs')
-    .set(changes)
-    .where('id', '=', id)
-    .where('status', '=', 'running')
-    .where('locked_by', '=', workerId)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+  return updateIfLeaseHeld(db, 'protocol_jobs', { id, holder: workerId, status: 'running' }, changes);
 }
 
 /**
  * Leases up to `limit` running jobs nobody holds (no lease, or an expired one) to `workerId` and
- * counts the pick-up in `resumes`. SKIP LOCKED keeps concurrent instances on disjoint rows.
+ * counts the pick-up in `resumes` (see claimDueRows: concurrent instances pick disjoint rows).
  */
 export async function claimAbandonedProtocolJobs(
   trx: Transaction<Database>,
   claim: { now: Date; limit: number; workerId: string; lockedUntil: Date },
 ): Promise<ProtocolJobRow[]> {
-  const due = await trx
-    .selectFrom('protocol_jobs')
-    .select('id')
-    .where('status', '=', 'running')
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', claim.now)]))
-    .orderBy('started_at')
-    .limit(claim.limit)
-    .forUpdate()
-    .skipLocked()
-    .execute();
-  if (due.length === 0) return [];
-  return trx
-    .updateTable('protocol_jobs')
-    .set((eb) => ({
+  return claimDueRows(trx, 'protocol_jobs', {
+    due: (eb) => eb.and([eb('status', '=', 'running'), leaseFree(eb, claim.now)]),
+    orderBy: ['started_at'],
+    limit: claim.limit,
+    set: (eb) => ({
       locked_by: claim.workerId,
       locked_until: claim.lockedUntil,
       resumes: eb('resumes', '+', 1),
       updated_at: claim.now,
-    }))
-    .where(
-      'id',
-      'in',
-      due.map((r) => r.id),
-    )
-    .returningAll()
-    .execute();
+    }),
+  });
 }
 
 /** Deletes quotes nobody confirmed before `before` (their text goes with them). */
@@ -129,31 +108,17 @@ export async function deleteSegmentNotes(db: Db, jobId: string): Promise<void> {
 
 /**
  * Failed jobs whose user is still owed the failure message and whose next try is due; each claimed
- * row's next try moves to `dueAgain`, so no other instance tells the user at the same time.
+ * row's next try moves to `dueAgain` (the notice's own lease), so no other instance tells the user
+ * at the same time.
  */
 export async function claimOwedProtocolNotices(
   trx: Transaction<Database>,
   claim: { now: Date; limit: number; dueAgain: Date },
 ): Promise<ProtocolJobRow[]> {
-  const due = await trx
-    .selectFrom('protocol_jobs')
-    .select('id')
-    .where('notice', 'is not', null)
-    .where('notice_due_at', '<=', claim.now)
-    .orderBy('notice_due_at')
-    .limit(claim.limit)
-    .forUpdate()
-    .skipLocked()
-    .execute();
-  if (due.length === 0) return [];
-  return trx
-    .updateTable('protocol_jobs')
-    .set({ notice_due_at: claim.dueAgain, updated_at: claim.now })
-    .where(
-      'id',
-      'in',
-      due.map((r) => r.id),
-    )
-    .returningAll()
-    .execute();
+  return claimDueRows(trx, 'protocol_jobs', {
+    due: (eb) => eb.and([eb('notice', 'is not', null), eb('notice_due_at', '<=', claim.now)]),
+    orderBy: ['notice_due_at'],
+    limit: claim.limit,
+    set: { notice_due_at: claim.dueAgain, updated_at: claim.now },
+  });
 }

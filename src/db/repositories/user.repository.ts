@@ -47,3 +47,8 @@ export async function markUserBlocked(db: Db, id: number, at: Date): Promise<voi
     .where('blocked_at', 'is', null)
     .execute();
 }
+
+/** Locks a user's row until the transaction ends (serialises that user's starts, across instances). */
+export async function lockUser(db: Db, id: number): Promise<void> {
+  await db.selectFrom('users').select('id').where('id', '=', id).forUpdate().execute();
+}

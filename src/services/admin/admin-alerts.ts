@@ -1,5 +1,10 @@
 import { trace } from '@opentelemetry/api';
 import type { Kysely } from 'kysely';
+import {
+  countIncidentOccurrence,
+  lockIncident,
+  markIncidentAlerted,
+} from '../../db/repositories/admin-incident.repository.ts';
 import type { Database } from '../../db/schema.ts';
 import type { Logger } from '../../logger.ts';
 
@@ -45,27 +50,10 @@ export function createAdminAlerts(deps: AdminAlertsDeps): AdminAlerts {
   const claim = (incident: string): Promise<boolean> =>
     db.transaction().execute(async (trx) => {
       const now = clock();
-      await trx
-        .insertInto('admin_incidents')
-        .values({ incident, alerted_at: new Date(0), occurrences: 0, last_seen_at: now })
-        .onConflict((oc) => oc.column('incident').doNothing())
-        .execute();
-      const row = await trx
-        .selectFrom('admin_incidents')
-        .selectAll()
-        .where('incident', '=', incident)
-        .forUpdate()
-        .executeTakeFirstOrThrow();
+      const row = await lockIncident(trx, incident, now);
       const alerting = now.getTime() - row.alerted_at.getTime() >= quietMs;
-      await trx
-        .updateTable('admin_incidents')
-        .set(
-          alerting
-            ? { alerted_at: now, occurrences: 1, last_seen_at: now }
-            : { occurrences: row.occurrences + 1, last_seen_at: now },
-        )
-        .where('incident', '=', incident)
-        .execute();
+      if (alerting) await markIncidentAlerted(trx, incident, now);
+      else await countIncidentOccurrence(trx, row, now);
       return alerting;
     });
 

@@ -1,9 +1,8 @@
 /** Admin commands: totals, user lookup, ledgered adjustments, task re-checks. */
+
+export { ADMIN_REASON_MAX, type AdjustRequest, type AdjustResult } from './adjust-balance.ts';
 export {
   ADMIN_LOOKUP_LIMIT,
-  ADMIN_REASON_MAX,
-  type AdjustRequest,
-  type AdjustResult,
   type AdminService,
   type AdminServiceDeps,
   createAdminService,

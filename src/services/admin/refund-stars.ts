@@ -4,7 +4,8 @@ import { findLedgerEntryByKey } from '../../db/repositories/ledger-entry.reposit
 import type { Database } from '../../db/schema.ts';
 import { InsufficientBalanceError } from '../../errors/billing-errors.ts';
 import type { BillingService } from '../billing/billing.service.ts';
-import { starsRefundKey, starsRefundUndoKey, starsTopUpKey } from '../billing/stars-keys.ts';
+import { starsRefundKey, starsRefundUndoKey } from '../payments/stars/stars-keys.ts';
+import { starsProvider } from '../payments/stars/stars-provider.ts';
 import { AdminActionError } from './admin-errors.ts';
 
 /** What `/admin refund` did. */
@@ -50,7 +51,7 @@ export async function refundStars(
 ): Promise<StarsRefundResult> {
   const { db, billing } = deps;
   const { adminId, chargeId } = request;
-  const topUp = await findLedgerEntryByKey(db, starsTopUpKey(chargeId));
+  const topUp = await findLedgerEntryByKey(db, starsProvider.chargeKey(chargeId));
   if (!topUp) throw new AdminActionError('admin.charge_not_found', { id: chargeId });
   const undo = await findLedgerEntryByKey(db, starsRefundUndoKey(chargeId));
   if (undo) throw new AdminActionError('admin.refund_closed', { id: chargeId, entry: String(undo.id) });

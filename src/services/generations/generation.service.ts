@@ -1,30 +1,27 @@
-import { randomUUID } from 'node:crypto';
 import { context } from '@opentelemetry/api';
-import { type Kysely, sql } from 'kysely';
-import { type CatalogModel, priceOf } from '../../catalog/index.ts';
+import type { Kysely } from 'kysely';
+import type { CatalogModel } from '../../catalog/index.ts';
 import type { KieCallbackInfo, KieClient } from '../../clients/kie/index.ts';
 import {
   claimDueGenerations,
   countActiveGenerations,
-  findGenerationByCharge,
   findGenerationById,
-  findGenerationByTask,
-  insertGeneration,
+  listCancellableGenerations,
   listUserGenerations,
   wakeGenerationByTask,
 } from '../../db/repositories/generation.repository.ts';
 import type { Database } from '../../db/schema.ts';
 import type { GenerationRow, GenerationStatus } from '../../db/tables/generations.table.ts';
 import type { Logger } from '../../logger.ts';
-import { LOG_GENERATION_ID, LOG_MODEL_ID, LOG_TASK_ID } from '../../telemetry/attributes.ts';
 import type { BillingService } from '../billing/billing.service.ts';
-import { ACTIVE_STATUSES, type Generation, REFUNDED_STATUSES, toGeneration } from './generation.ts';
-import { TooManyGenerationsError } from './generation-errors.ts';
-import type { GenerationHooks } from './generation-hooks.ts';
+import { ACTIVE_STATUSES, type Generation, toGeneration } from './generation.ts';
 import { createGenerationMetrics } from './generation-metrics.ts';
+import type { GenerationNotifier } from './generation-notifier.ts';
 import { createGenerationSteps } from './generation-steps.ts';
-import { generationContext, generationLogFields } from './generation-trace.ts';
+import { generationContext } from './generation-trace.ts';
+import { createKieCallbackHandler } from './kie-callback.ts';
 import { defaultPollSchedule, type PollSchedule } from './poll-schedule.ts';
+import { createGenerationStarter } from './start-generation.ts';
 
 /** Dependencies of `createGenerationService`. */
 export interface GenerationServiceDeps {
@@ -40,7 +37,7 @@ export interface GenerationServiceDeps {
   readonly maxInFlightPerUser?: number;
   /** Builds KIE's callBackUrl for a generation (PUBLIC_URL set); polling then is only a safety net. */
   readonly callbackUrl?: (generationId: string) => string;
-  readonly hooks?: GenerationHooks;
+  readonly notifier?: GenerationNotifier;
   readonly logger?: Logger;
   /** @default () => new Date() */
   readonly now?: () => Date;
@@ -132,7 +129,7 @@ export interface GenerationService {
 
 /** Creates the service; all state lives in `generations`, so any instance can resume any row. */
 export function createGenerationService(deps: GenerationServiceDeps): GenerationService {
-  const { db, billing, kie, hooks = {}, logger } = deps;
+  const { db, billing, kie, notifier = {}, logger } = deps;
   const clock = deps.now ?? (() => new Date());
   const schedule = deps.schedule ?? defaultPollSchedule;
   const timeoutMs = deps.timeoutMs ?? 15 * 60_000;
@@ -145,7 +142,7 @@ export function createGenerationService(deps: GenerationServiceDeps): Generation
     db,
     billing,
     kie,
-    hooks,
+    notifier,
     logger,
     clock,
     schedule,
@@ -156,57 +153,7 @@ export function createGenerationService(deps: GenerationServiceDeps): Generation
   });
 
   return {
-    async start(request) {
-      const id = randomUUID();
-      const now = clock();
-      // The options decide the price (KIE bills per option); the row keeps what was charged.
-      const price = priceOf(request.model, request.input).credits;
-      const generation = await db.transaction().execute(async (trx) => {
-        // Serialises one user's starts (across instances too), so the in-flight bound holds.
-        await sql`select id from users where id = ${request.userId} for update`.execute(trx);
-        const charge = dryRun
-          ? undefined
-          : await billing.chargeIn(trx, request.userId, price, {
-              idempotencyKey: request.idempotencyKey,
-              reference: id,
-            });
-        // A replayed key returns the first charge, and that charge's generation.
-        const existing = charge && (await findGenerationByCharge(trx, charge.id));
-        if (existing) return toGeneration(existing);
-        if ((await countActiveGenerations(trx, request.userId)) >= maxInFlight) {
-          throw new TooManyGenerationsError(request.userId, maxInFlight);
-        }
-        const row = await insertGeneration(trx, {
-          id,
-          user_id: request.userId,
-          chat_id: request.chatId,
-          model_id: request.model.id,
-          kie_model: request.model.kieModel,
-          api: request.model.api,
-          input: JSON.stringify(request.input),
-          price,
-          status: 'pending',
-          charge_entry_id: charge?.id ?? null,
-          dry_run: dryRun,
-          traceparent: request.traceparent ?? null,
-          status_message_id: request.statusMessageId ?? null,
-          source_file_id: request.sourceFileId ?? null,
-          next_run_at: now,
-          deadline_at: new Date(now.getTime() + timeoutMs),
-          created_at: now,
-          updated_at: now,
-        });
-        return toGeneration(row);
-      });
-      logger?.info(dryRun ? 'Generation started (dry run: nothing charged)' : 'Generation started', {
-        [LOG_GENERATION_ID]: generation.id,
-        [LOG_MODEL_ID]: generation.modelId,
-        user_id: generation.userId,
-        price: generation.price,
-        ...(dryRun && { dry_run: true }),
-      });
-      return generation;
-    },
+    start: createGenerationStarter({ db, billing, logger, clock, dryRun, maxInFlight, timeoutMs }),
 
     async runDue({ limit, workerId, statuses, notices }) {
       const now = clock();
@@ -239,13 +186,7 @@ export function createGenerationService(deps: GenerationServiceDeps): Generation
 
     async cancel(userId) {
       const now = clock();
-      const pending = await db
-        .selectFrom('generations')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .where('status', '=', 'pending')
-        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
-        .execute();
+      const pending = await listCancellableGenerations(db, userId, now);
       const cancelled: Generation[] = [];
       for (const row of pending) {
         const done = await cancelPending(row);
@@ -266,17 +207,7 @@ export function createGenerationService(deps: GenerationServiceDeps): Generation
 
     wake: (kieTaskId) => wakeGenerationByTask(db, kieTaskId),
 
-    async callback(info, generationId) {
-      const outcome = (await wakeGenerationByTask(db, info.taskId))
-        ? 'woken'
-        : generationId === undefined
-          ? 'unmatched'
-          : await adoptOrExplain(info, generationId);
-      if (info.done && info.consumeCredits !== undefined) {
-        await noteCredits({ kieTaskId: info.taskId }, info.consumeCredits);
-      }
-      return outcome;
-    },
+    callback: createKieCallbackHandler({ db, logger, steps: { adopt, noteCredits } }),
   };
 
   /**
@@ -299,44 +230,5 @@ export function createGenerationService(deps: GenerationServiceDeps): Generation
       await tell(done);
       return toGeneration(done);
     });
-  }
-
-  /** A callback for a generation none of whose running rows has the task: adopt it, or say why not. */
-  async function adoptOrExplain(info: KieCallbackInfo, generationId: string): Promise<KieCallbackOutcome> {
-    const owner = await findGenerationByTask(db, info.taskId);
-    const seen = { [LOG_TASK_ID]: info.taskId, kie_state: info.state, consume_credits: info.consumeCredits };
-    if (!owner) {
-      const adopted = await adopt(generationId, info.taskId);
-      if (adopted) {
-        logger?.info('KIE callback named the task of a create with unknown outcome: adopted', {
-          ...generationLogFields(adopted),
-          kie_state: info.state,
-        });
-        return 'adopted';
-      }
-    }
-    const row = owner ?? (await findGenerationById(db, generationId));
-    if (!row) return 'unmatched';
-    if (row.id !== generationId || (row.kie_task_id !== null && row.kie_task_id !== info.taskId)) {
-      logger?.warn('KIE callback names a task that is not its generation’s: ignored', {
-        ...generationLogFields(row),
-        ...seen,
-        callback_generation_id: generationId,
-      });
-      return 'unmatched';
-    }
-    if (REFUNDED_STATUSES.includes(row.status)) {
-      // A failed task costs nothing (§5: consumeCredits 0); anything else KIE will charge for.
-      if (info.state !== 'fail') {
-        logger?.warn('KIE callback for a generation already refunded: KIE charged for a task we refunded', {
-          ...generationLogFields(row),
-          ...seen,
-          status: row.status,
-          ...(row.fail_code && { error_code: row.fail_code }),
-        });
-      }
-      return 'refunded';
-    }
-    return 'ignored';
   }
 }

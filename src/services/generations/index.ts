@@ -21,7 +21,7 @@ export {
   DeliveryRejectedError,
   TooManyGenerationsError,
 } from './generation-errors.ts';
-export type { DeliveredResult, GenerationHooks, GenerationProgress } from './generation-hooks.ts';
+export type { DeliveredResult, GenerationNotifier, GenerationProgress } from './generation-notifier.ts';
 export { generationContext, generationRef } from './generation-trace.ts';
 export { createGenerationWorker, type GenerationWorker } from './generation-worker.ts';
 export {

@@ -20,7 +20,7 @@ export {
   type ProtocolSource,
   toProtocolJob,
 } from './protocol-job.ts';
-export type { ProtocolFailureNotice, ProtocolNotifier } from './protocol-notifier.ts';
+export type { ProtocolFailureNotice, ProtocolNotifier, ProtocolProgress } from './protocol-notifier.ts';
 export { type ProtocolPricing, protocolPrice } from './protocol-price.ts';
 export { segmentRequest, synthesisRequest } from './protocol-prompts.ts';
 export type { TextOutcome, TextPart } from './receive-text.ts';

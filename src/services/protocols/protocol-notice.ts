@@ -1,9 +1,7 @@
-import { SpanKind } from '@opentelemetry/api';
 import type { Kysely } from 'kysely';
 import { updateProtocolJob } from '../../db/repositories/protocol-job.repository.ts';
 import type { Database } from '../../db/schema.ts';
 import type { ProtocolJobRow } from '../../db/tables/protocol-jobs.table.ts';
-import { classifyError } from '../../errors/classify-error.ts';
 import type { Logger } from '../../logger.ts';
 import {
   ATTR_BOT_NOTICE_ATTEMPT,
@@ -11,8 +9,7 @@ import {
   LOG_JOB_ID,
   SPAN_PROTOCOL_NOTIFY,
 } from '../../telemetry/attributes.ts';
-import { withSpan } from '../../telemetry/tracing.ts';
-import { MAX_NOTICE_ATTEMPTS, noticeRetryDelayMs } from '../notice-retry.ts';
+import { createNoticeTeller } from '../jobs/notice-teller.ts';
 import { toProtocolJob } from './protocol-job.ts';
 import type { ProtocolNotifier } from './protocol-notifier.ts';
 
@@ -24,53 +21,43 @@ export interface ProtocolNoticeTellerDeps {
 }
 
 /**
- * Sends the failure message a job owes its user and clears the debt; when Telegram does not take it
- * (and may later), the next try is scheduled for the sweep (5 s, 15 s, 45 s …); after the last, the
- * refund stands with one error line. Never throws.
+ * Sends the failure message a job owes its user and clears the debt; a notice still owed is left due
+ * at the retry time for the sweep. Never throws.
  */
 export function createProtocolNoticeTeller(
   deps: ProtocolNoticeTellerDeps,
 ): (row: ProtocolJobRow) => Promise<void> {
   const { db, notifier, logger } = deps;
-  return async (row: ProtocolJobRow): Promise<void> => {
-    const notice = row.notice;
-    if (!notice) return;
-    const attempt = row.notice_attempts + 1;
-    const failure = await withSpan(
-      SPAN_PROTOCOL_NOTIFY,
-      {
-        kind: SpanKind.INTERNAL,
-        attributes: { [ATTR_PROTOCOL_JOB_ID]: row.id, [ATTR_BOT_NOTICE_ATTEMPT]: attempt },
-      },
-      () => notifier.failed(toProtocolJob(row), notice),
-      (error) => classifyError(error).code,
-    ).then(
-      () => undefined,
-      (error: unknown) => ({ error }),
-    );
+  const tell = createNoticeTeller({
+    span: SPAN_PROTOCOL_NOTIFY,
+    attributes: (row: ProtocolJobRow & { notice: NonNullable<ProtocolJobRow['notice']> }, attempt) => ({
+      [ATTR_PROTOCOL_JOB_ID]: row.id,
+      [ATTR_BOT_NOTICE_ATTEMPT]: attempt,
+    }),
+    tell: (row) => notifier.refunded(toProtocolJob(row), row.notice),
     // The database away for a moment leaves the notice due: told again rather than never.
-    const settle = (changes: { notice_due_at: Date | null; clear: boolean }) =>
+    record: (row, attempt, outcome) =>
       updateProtocolJob(db, row.id, 'failed', {
-        ...(changes.clear && { notice: null }),
+        ...(!outcome.owed && { notice: null }),
         notice_attempts: attempt,
-        notice_due_at: changes.notice_due_at,
+        notice_due_at: outcome.owed ? outcome.retryAt : null,
         updated_at: deps.now(),
       }).then(
         () => undefined,
         (error: unknown) => {
           logger.warn('Could not record a protocol failure notice', { err: error, [LOG_JOB_ID]: row.id });
         },
-      );
-    if (!failure) return settle({ notice_due_at: null, clear: true });
-    const fields = { err: failure.error, [LOG_JOB_ID]: row.id, attempt };
-    if (attempt >= MAX_NOTICE_ATTEMPTS) {
-      logger.error('Gave up telling the user a protocol failed', fields);
-      return settle({ notice_due_at: null, clear: true });
-    }
-    logger.warn('Could not tell the user a protocol failed; will try again', fields);
-    return settle({
-      notice_due_at: new Date(deps.now().getTime() + noticeRetryDelayMs(attempt)),
-      clear: false,
-    });
+      ),
+    messages: {
+      retry: 'Could not tell the user a protocol failed; will try again',
+      gaveUp: 'Gave up telling the user a protocol failed',
+    },
+    logFields: (row) => ({ [LOG_JOB_ID]: row.id }),
+    logger,
+    clock: deps.now,
+  });
+  return async (row) => {
+    const notice = row.notice;
+    if (notice) await tell({ ...row, notice });
   };
 }

@@ -1,3 +1,4 @@
+import type { JobNotifier } from '../jobs/job-notifier.ts';
 import type { Protocol } from './protocol.ts';
 import type { ProtocolJob } from './protocol-job.ts';
 
@@ -8,26 +9,30 @@ export interface ProtocolFailureNotice {
   readonly errorRef: string;
 }
 
+/** How far a job's segments are: `done` of `total` finished. */
+export interface ProtocolProgress {
+  readonly done: number;
+  readonly total: number;
+}
+
 /**
- * What the job runner tells the user, implemented by the bot layer (Bot API + i18n). Progress calls
- * are best effort; `deliver` must throw when Telegram did not take the protocol, so it is refunded.
+ * What the job runner tells the user (see JobNotifier for the contract), implemented by the bot
+ * layer (Bot API + i18n); `deliver` must throw when Telegram did not take the protocol, so it is refunded.
  */
-export interface ProtocolNotifier {
-  /** `done` of `total` segments are finished (already throttled by the runner). */
-  progress(job: ProtocolJob, done: number, total: number): Promise<void>;
+export interface ProtocolNotifier
+  extends JobNotifier<ProtocolJob, ProtocolProgress, [notice: ProtocolFailureNotice]> {
+  /** Segments finished (already throttled by the runner). */
+  progress(job: ProtocolJob, progress: ProtocolProgress): Promise<void>;
   /**
-   * The segments are being read, `done` of `total` already: lets the notifier show a slow part's
-   * elapsed time and a typing action until the next call about this job (or `idle`).
+   * The segments are being read, some already: lets the notifier show a slow part's elapsed time and
+   * a typing action until the next call about this job (or `idle`).
    */
-  running?(job: ProtocolJob, done: number, total: number): void;
+  running?(job: ProtocolJob, progress: ProtocolProgress): void;
   /** The run stopped (done, failed, paused): nothing more to show for it in this process. */
   idle?(job: ProtocolJob): void;
   /** Every segment is done; the synthesis call has started. */
   synthesizing(job: ProtocolJob): Promise<void>;
   deliver(job: ProtocolJob, protocol: Protocol): Promise<void>;
-  /**
-   * The job failed and was refunded. Rejects only when Telegram may take the message later (the
-   * runner tries again); resolves when told, or when the user cannot be told at all.
-   */
-  failed(job: ProtocolJob, notice: ProtocolFailureNotice): Promise<void>;
+  /** The job failed and was refunded. */
+  refunded(job: ProtocolJob, notice: ProtocolFailureNotice): Promise<void>;
 }

@@ -4,12 +4,8 @@ import type { Kysely } from 'kysely';
 import type { LlmClient } from '../../clients/llm/index.ts';
 import type { ProtocolConfig } from '../../config.ts';
 import {
-  claimAbandonedProtocolJobs,
-  claimOwedProtocolNotices,
-  deleteStaleQuotes,
   findProtocolJob,
   insertProtocolJob,
-  lockProtocolJob,
   updateLeasedProtocolJob,
   updateProtocolJob,
 } from '../../db/repositories/protocol-job.repository.ts';
@@ -23,6 +19,7 @@ import { ValidationError } from '../../errors/app-error.ts';
 import type { Logger } from '../../logger.ts';
 import type { AdminAlerts } from '../admin/admin-alerts.ts';
 import type { BillingService } from '../billing/billing.service.ts';
+import { createJobConfirmer } from './confirm-protocol-job.ts';
 import { type ProtocolJob, toProtocolJob } from './protocol-job.ts';
 import { createProtocolMetrics } from './protocol-metrics.ts';
 import type { ProtocolNotifier } from './protocol-notifier.ts';
@@ -30,6 +27,7 @@ import { protocolPrice } from './protocol-price.ts';
 import { createProtocolRunner, findLeasedJob } from './protocol-runner.ts';
 import { createTextReceiver, type TextOutcome, type TextPart } from './receive-text.ts';
 import { segmentText } from './segment-text.ts';
+import { createJobSweep } from './sweep-protocol-jobs.ts';
 
 /** The protocol settings from the config (PROTOCOL_*); one definition, documented in src/config.ts. */
 export type ProtocolSettings = ProtocolConfig;
@@ -144,43 +142,16 @@ export function createProtocolService(deps: ProtocolServiceDeps): ProtocolServic
   let sweeping: Promise<void> | undefined;
   let stopped = false;
 
-  /**
-   * Leases every running job nobody holds (the runner resumes it or, past its limits, refunds it),
-   * then retries the failure messages still owed.
-   */
-  const sweep = async (): Promise<void> => {
-    const now = clock();
-    await deleteStaleQuotes(db, new Date(now.getTime() - quoteTtlMs));
-    for (;;) {
-      const rows = await db.transaction().execute((trx) =>
-        claimAbandonedProtocolJobs(trx, {
-          now,
-          limit: 20,
-          workerId,
-          lockedUntil: new Date(now.getTime() + leaseMs),
-        }),
-      );
-      for (const row of rows) {
-        logger.info('Resuming a protocol job', { job_id: row.id, resumes: row.resumes });
-        runner.launch(row);
-      }
-      if (rows.length < 20 || stopped) break;
-    }
-    // Failure messages Telegram did not take (or whose instance died before sending them).
-    for (;;) {
-      const owed = await db
-        .transaction()
-        .execute((trx) =>
-          claimOwedProtocolNotices(trx, { now, limit: 20, dueAgain: new Date(now.getTime() + leaseMs) }),
-        );
-      for (const row of owed) {
-        // A stop does not wait for Telegram: the rest stay due (at `dueAgain`) for the next sweep.
-        if (stopped) return;
-        await runner.retryNotice(row);
-      }
-      if (owed.length < 20 || stopped) return;
-    }
-  };
+  const sweep = createJobSweep({
+    db,
+    runner,
+    logger,
+    clock,
+    workerId,
+    leaseMs,
+    quoteTtlMs,
+    stopped: () => stopped,
+  });
 
   const sweepSafely = (): Promise<void> => {
     sweeping ??= sweep()
@@ -230,50 +201,7 @@ export function createProtocolService(deps: ProtocolServiceDeps): ProtocolServic
       return row && toProtocolJob(row);
     },
 
-    async confirm({ jobId, userId, statusMessageId, traceparent, expectedPrice }) {
-      const now = clock();
-      return db.transaction().execute(async (trx): Promise<ConfirmResult> => {
-        const row = await lockProtocolJob(trx, jobId);
-        if (!row) return { kind: 'not_found' };
-        if (row.user_id !== userId) return { kind: 'not_yours' };
-        if (row.status === 'cancelled') return { kind: 'cancelled' };
-        if (row.status !== 'quoted') return { kind: 'already', job: toProtocolJob(row) };
-        if (now.getTime() - row.created_at.getTime() > quoteTtlMs) {
-          await updateProtocolJob(trx, jobId, 'quoted', {
-            status: 'cancelled',
-            input_text: null,
-            updated_at: now,
-          });
-          await clearPastePartTexts(trx, jobId);
-          return { kind: 'expired' };
-        }
-        // Never more than the button said: a part of the paste joined after the user saw it.
-        if (expectedPrice !== undefined && expectedPrice !== row.price) {
-          return { kind: 'changed', job: toProtocolJob(row) };
-        }
-        // The job holds the joined text from here on.
-        await clearPastePartTexts(trx, jobId);
-        // Throws InsufficientBalanceError (rolling everything back) when the balance is too low.
-        const charge = await billing.chargeIn(trx, userId, row.price, {
-          idempotencyKey: `protocol:${jobId}`,
-          reference: jobId,
-        });
-        const started = await updateProtocolJob(trx, jobId, 'quoted', {
-          status: 'running',
-          charge_entry_id: charge.id,
-          status_message_id: statusMessageId,
-          traceparent: traceparent ?? null,
-          started_at: now,
-          deadline_at: new Date(now.getTime() + settings.jobTimeoutMs),
-          // Leased to this instance from the start, so no sweep elsewhere picks it up before run().
-          locked_by: workerId,
-          locked_until: new Date(now.getTime() + leaseMs),
-          updated_at: now,
-        });
-        if (!started) throw new Error(`Job ${jobId} changed under its row lock`);
-        return { kind: 'started', job: toProtocolJob(started) };
-      });
-    },
+    confirm: createJobConfirmer({ db, billing, settings, clock, workerId, leaseMs, quoteTtlMs }),
 
     async cancel({ jobId, userId }) {
       const row = await findProtocolJob(db, jobId);

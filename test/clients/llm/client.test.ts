@@ -67,12 +67,11 @@ describe('LLM client', () => {
   it('gives up at once when Retry-After is longer than the cap', () =>
     withLlm({}, { retry: { maxRetryAfterMs: 500 } }, async (fake, client) => {
       fake.inject({ kind: 'status', status: 429, retryAfter: 30 });
-      const started = Date.now();
+      // Had it waited the 30 s, the retry would have succeeded: the error itself shows it gave up at once.
       const error = await rejectionOf(client.chat(ask('hello')));
       assert.ok(error instanceof LlmApiError);
       assert.equal(error.code, 'llm.429');
       assert.equal(error.retryAfterMs, 30_000);
-      assert.ok(Date.now() - started < 1000);
       assert.equal(fake.requests().length, 1);
     }));
 
@@ -153,7 +152,8 @@ describe('LLM client', () => {
       const elapsed = Date.now() - started;
       assert.ok(error instanceof LlmHttpError);
       assert.equal(error.code, 'llm.timeout');
-      assert.ok(elapsed >= 190 && elapsed < 1500, `timed out after ${elapsed} ms`);
+      // Not before the timeout (a lower bound on a real timer: load only makes it later).
+      assert.ok(elapsed >= 190, `timed out after ${elapsed} ms`);
       const rec = await aborted;
       assert.equal(rec.fault, 'hang');
       assert.equal(rec.aborted, true);
@@ -172,13 +172,12 @@ describe('LLM client', () => {
       const ac = new AbortController();
       const aborted = new Promise<LlmRequestRecord>((resolve) => fake.on('abort', resolve));
       fake.on('request', () => setTimeout(() => ac.abort('stop'), 20));
-      const started = Date.now();
       const error = await rejectionOf(client.chat(ask('slow'), { signal: ac.signal }));
       assert.ok(error instanceof LlmAbortError);
       assert.equal(error.reason, 'stop');
       const rec = await aborted;
       assert.equal(rec.aborted, true);
-      assert.ok(Date.now() - started < 1000);
+      assert.equal(rec.status, undefined, 'cancelled before its 5 s answer');
     }));
 
   it('aborts during a backoff without sending another request', () =>
@@ -186,10 +185,9 @@ describe('LLM client', () => {
       fake.inject({ kind: 'status', status: 502 });
       const ac = new AbortController();
       fake.on('end', () => setTimeout(() => ac.abort(), 20));
-      const started = Date.now();
+      // A backoff that ignored the abort would send a second request after 5 s before rejecting.
       const error = await rejectionOf(client.chat(ask('x'), { signal: ac.signal }));
       assert.ok(error instanceof LlmAbortError);
-      assert.ok(Date.now() - started < 1000);
       assert.equal(fake.requests().length, 1);
     }));
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { Update } from 'grammy/types';
 import { createTelegramFake, type TelegramFake } from '../../../packages/fakes/src/telegram/index.ts';
+import { nextApiRequest } from '../../support/next-api-request.ts';
 
 const TOKEN = '1002:test-token-polling';
 
@@ -31,23 +32,26 @@ describe('Telegram fake: getUpdates long polling', () => {
 
   it('holds a poll open and answers as soon as an update arrives', async () => {
     const user = fake.user({ id: 10, languageCode: 'de', token: TOKEN });
-    const startedAt = Date.now();
-    const poll = call('getUpdates', { timeout: 5 });
-    setTimeout(() => void user.sendText('hi'), 100);
+    const arrived = nextApiRequest(fake, 'getUpdates');
+    const poll = call('getUpdates', { timeout: 30 });
+    await arrived; // the poll waits now, with nothing queued
+    await user.sendText('hi');
+    // Queued only after the poll began to wait: getting it proves the poll was held open and woken
+    // by the update (a poll left to its 30 s timeout answers [] instead).
     const answer = await poll;
-    const elapsed = Date.now() - startedAt;
     assert.equal(answer.status, 200);
     assert.equal(answer.json.result?.[0]?.message?.text, 'hi');
     assert.equal(answer.json.result?.[0]?.message?.from?.language_code, 'de');
-    assert.ok(elapsed >= 90 && elapsed < 1500, `answered after ${elapsed} ms`);
   });
 
   it('answers an empty result once the timeout passes', async () => {
-    const startedAt = Date.now();
+    // Telegram's timeout is in whole seconds, and the fake waits it on the real clock: a lower bound
+    // is all this checks (no upper one: a slow machine may answer later).
+    const startedAt = performance.now();
     const answer = await call('getUpdates', { timeout: 1 });
-    const elapsed = Date.now() - startedAt;
+    const elapsed = performance.now() - startedAt;
     assert.deepEqual(answer.json, { ok: true, result: [] });
-    assert.ok(elapsed >= 950 && elapsed < 2000, `answered after ${elapsed} ms`);
+    assert.ok(elapsed >= 950, `answered after ${elapsed} ms, before the timeout`);
   });
 
   it('forgets updates below the offset and honours limit', async () => {
@@ -82,8 +86,9 @@ describe('Telegram fake: getUpdates long polling', () => {
   });
 
   it('terminates the older of two concurrent polls with 409', async () => {
+    const firstArrived = nextApiRequest(fake, 'getUpdates');
     const first = call('getUpdates', { timeout: 5 });
-    await new Promise((r) => setTimeout(r, 50));
+    await firstArrived;
     const second = call('getUpdates', { timeout: 0 });
     assert.deepEqual((await first).json, {
       ok: false,
@@ -125,16 +130,18 @@ describe('Telegram fake: getUpdates long polling', () => {
   });
 
   it('ends a pending poll with an empty result when the fake stops', async () => {
+    const arrived = nextApiRequest(fake, 'getUpdates');
     const poll = call('getUpdates', { timeout: 10 });
-    await new Promise((r) => setTimeout(r, 50));
+    await arrived;
     await fake.stop();
     assert.deepEqual((await poll).json, { ok: true, result: [] });
   });
 
   it('drops a poll whose client went away, without losing updates', async () => {
     const controller = new AbortController();
+    const arrived = nextApiRequest(fake, 'getUpdates');
     const poll = call('getUpdates', { timeout: 10 }, controller.signal).catch((e: Error) => e.name);
-    await new Promise((r) => setTimeout(r, 50));
+    await arrived;
     controller.abort();
     assert.equal(await poll, 'AbortError');
     const user = fake.user({ id: 14, token: TOKEN });

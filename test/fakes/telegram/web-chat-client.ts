@@ -9,6 +9,8 @@ export interface EventReader {
     pred?: (e: Extract<WireEvent, { type: T }>) => boolean,
     timeoutMs?: number,
   ): Promise<Extract<WireEvent, { type: T }>>;
+  /** How the stream ended: `end` when the server closed it properly, `error` when it broke or `close()` aborted it. */
+  readonly ended: Promise<'end' | 'error'>;
   close(): void;
 }
 
@@ -21,7 +23,7 @@ export async function openEvents(url: string): Promise<EventReader> {
   const waiters = new Set<() => void>();
   let cursor = 0;
   let buffer = '';
-  void (async () => {
+  const ended = (async (): Promise<'end' | 'error'> => {
     const decoder = new TextDecoder();
     try {
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
@@ -40,12 +42,14 @@ export async function openEvents(url: string): Promise<EventReader> {
         }
         for (const w of waiters) w();
       }
+      return 'end';
     } catch {
-      // closed
+      return 'error';
     }
   })();
   return {
     events,
+    ended,
     next(type, pred = () => true, timeoutMs = 5000) {
       type E = Extract<WireEvent, { type: typeof type }>;
       return new Promise<E>((resolve, reject) => {

@@ -71,7 +71,7 @@ describe(`a create whose outcome is unknown is not blindly created again (${DATA
       now: clock.now,
       logger: log.logger,
       callbackUrl,
-      hooks: {
+      notifier: {
         deliver: async (g) => {
           delivered.push(g.id);
           return { kind: 'photo', fileId: `file-${g.id}` };

@@ -47,7 +47,7 @@ describe(`KIE's reported cost per generation (${DATABASE_KIND})`, () => {
     otel.reset();
     const before = creditsOf(await otel.collectMetrics(), model);
     const gen = await startOne('credits-poll');
-    const service = h.service({ hooks: { deliver: async () => ({ kind: 'photo' }) } });
+    const service = h.service({ notifier: { deliver: async () => ({ kind: 'photo' }) } });
     await runUntil(service, [gen.id], ['delivered']);
     const stored = await row(gen.id);
     assert.equal(stored.kie_credits_consumed, 4);
@@ -91,7 +91,7 @@ describe(`KIE's reported cost per generation (${DATABASE_KIND})`, () => {
   it('stored from the callback when it comes before the poll; the poll then counts nothing more', async () => {
     const before = creditsOf(await otel.collectMetrics(), model);
     const gen = await startOne('credits-callback');
-    const service = h.service({ hooks: { deliver: async () => ({ kind: 'photo' }) } });
+    const service = h.service({ notifier: { deliver: async () => ({ kind: 'photo' }) } });
     await service.runDue({ limit: 10, workerId: 'w-a' });
     const running = await row(gen.id);
     assert.equal(running.status, 'running');

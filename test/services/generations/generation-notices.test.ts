@@ -40,8 +40,8 @@ describe(`the user is told how a failed generation ended, even across outages an
     let away = 2;
     const service = h.service({
       now: clock.now,
-      hooks: {
-        notifyFinal: async (g) => {
+      notifier: {
+        refunded: async (g) => {
           if (away-- > 0) throw telegramAway();
           told.push(`${g.id}:${g.status}`);
         },
@@ -88,9 +88,9 @@ describe(`the user is told how a failed generation ended, even across outages an
   it('a notice owed by an instance that died is sent by the next one, once', async () => {
     const userId = await h.user(100);
     const dying = h.service({
-      hooks: {
+      notifier: {
         // The process dies while telling: the settle (refund + owed notice) is already committed.
-        notifyFinal: () => new Promise<never>(() => undefined),
+        refunded: () => new Promise<never>(() => undefined),
       },
     });
     h.script('fail', 1);
@@ -111,7 +111,7 @@ describe(`the user is told how a failed generation ended, even across outages an
     assert.equal(settled.locked_by, 'dead-instance', 'the settler holds it while it tells');
 
     const told: string[] = [];
-    const next = h.service({ hooks: { notifyFinal: async (g) => void told.push(g.id) } });
+    const next = h.service({ notifier: { refunded: async (g) => void told.push(g.id) } });
     // Another instance respects the lease…
     await next.runDue({ limit: 10, workerId: 'other', notices: true });
     assert.deepEqual(told, []);
@@ -134,8 +134,8 @@ describe(`the user is told how a failed generation ended, even across outages an
     const service = h.service({
       now: clock.now,
       logger,
-      hooks: {
-        notifyFinal: async () => {
+      notifier: {
+        refunded: async () => {
           tries += 1;
           throw telegramAway();
         },
@@ -170,8 +170,8 @@ describe(`the user is told how a failed generation ended, even across outages an
     let away = true;
     const told: string[] = [];
     const service = h.service({
-      hooks: {
-        notifyFinal: async (g) => {
+      notifier: {
+        refunded: async (g) => {
           if (away) throw telegramAway();
           told.push(`${g.id}:${g.status}`);
         },

@@ -67,7 +67,7 @@ describe(`polls never refund on a transient failure (${DATABASE_KIND})`, () => {
     const service = h.service({
       kie,
       now: clock.now,
-      hooks: {
+      notifier: {
         deliver: async (g) => {
           delivered.push(g.id);
           return { kind: 'photo', fileId: 'f-1' };

@@ -41,7 +41,7 @@ describe(`generation service: Veo 3.1 generations (${DATABASE_KIND})`, () => {
     const delivered: string[][] = [];
     const service = h.service({
       callbackUrl: (id) => `https://bot.example/kie/callback?generation=${id}`,
-      hooks: {
+      notifier: {
         deliver: async (g) => {
           delivered.push([...(g.resultUrls ?? [])]);
           return { kind: 'video', fileId: 'video-1' };

@@ -35,7 +35,7 @@ describe(`generation service (${DATABASE_KIND})`, () => {
     const user = await h.user(100);
     const delivered: string[][] = [];
     const service = h.service({
-      hooks: {
+      notifier: {
         deliver: async (g) => {
           delivered.push([...(g.resultUrls ?? [])]);
           return { kind: 'photo', fileId: 'file-1' };
@@ -102,7 +102,7 @@ describe(`generation service (${DATABASE_KIND})`, () => {
     const user = await h.user(50);
     let attempts = 0;
     const service = h.service({
-      hooks: {
+      notifier: {
         deliver: async () => {
           attempts += 1;
           throw new DeliveryRejectedError('Bad Request: wrong file identifier/HTTP URL specified');

@@ -71,7 +71,7 @@ export function recordingNotifier(
   let failedFails = options.failedFails ?? 0;
   return {
     log,
-    async progress(_job, done, total) {
+    async progress(_job, { done, total }) {
       log.progress.push({ done, total, at: Date.now() });
     },
     async synthesizing() {
@@ -81,7 +81,7 @@ export function recordingNotifier(
       if (options.deliverFails) throw new Error('Telegram said no');
       log.delivered.push({ job, protocol });
     },
-    async failed(job, notice) {
+    async refunded(job, notice) {
       if (failedFails-- > 0)
         throw new HttpError('Network request for sendMessage failed!', new Error('ECONNRESET'));
       log.failed.push({ job, notice });
@@ -193,7 +193,7 @@ export async function createProtocolHarness(
 }
 
 /** Resolves once the fake has seen every connection close (aborts are noticed a moment after the client). */
-export async function idle(fake: LlmFake, timeoutMs = 2000): Promise<void> {
+export async function idle(fake: LlmFake, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (fake.inFlight() > 0) {
     if (Date.now() > deadline) throw new Error(`the fake still has ${fake.inFlight()} requests in flight`);

@@ -49,8 +49,8 @@ describe(`a failed protocol's message is owed until Telegram takes it (${DATABAS
     assert.equal(failed?.notice_attempts, 1, 'the first try failed');
     assert.equal(notifier.log.failed.length, 0);
 
+    // start() runs one whole sweep before it returns: a notice it took for due would be retried by now.
     await service.start();
-    await new Promise((r) => setTimeout(r, 100));
     assert.equal((await row(job.id))?.notice_attempts, 1, 'not retried before it is due');
 
     clock.advance(noticeRetryDelayMs(1));
@@ -63,7 +63,11 @@ describe(`a failed protocol's message is owed until Telegram takes it (${DATABAS
     assert.equal(notifier.log.failed[0]?.notice.errorRef, failed?.error_ref, 'the same reference as logged');
 
     clock.advance(60 * 60_000);
-    await new Promise((r) => setTimeout(r, 100));
+    // A whole sweep an hour on, when any retry would be long due: another instance's first one, which
+    // its start() awaits (this instance's interval sweeps run on the real clock, and none is awaitable).
+    const later = h.service({ notifier, now: clock.now, sweepIntervalMs: 60_000 });
+    await later.start();
+    await later.stop();
     await service.stop();
     assert.equal(notifier.log.failed.length, 1, 'told once');
     assert.equal((await row(job.id))?.notice_attempts, 3);

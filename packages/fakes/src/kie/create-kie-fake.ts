@@ -29,9 +29,10 @@ export function createKieFake(options: KieFakeOptions = {}): KieFake {
     options.rateLimits === false
       ? undefined
       : (options.rateLimits ?? { createPer10s: 20, recordInfoPerSecond: 10 });
-  const createLimiter = limits && new SlidingWindowLimiter(limits.createPer10s, 10_000);
-  const pollLimiter = limits && new SlidingWindowLimiter(limits.recordInfoPerSecond, 1000);
-  const sunoPollLimiter = limits && new SlidingWindowLimiter(SUNO_POLLS_PER_TASK_PER_S, 1000);
+  const limitsNow = options.rateLimitClock ?? Date.now;
+  const createLimiter = limits && new SlidingWindowLimiter(limits.createPer10s, 10_000, limitsNow);
+  const pollLimiter = limits && new SlidingWindowLimiter(limits.recordInfoPerSecond, 1000, limitsNow);
+  const sunoPollLimiter = limits && new SlidingWindowLimiter(SUNO_POLLS_PER_TASK_PER_S, 1000, limitsNow);
   const log: KieRequestRecord[] = [];
   let port = options.port ?? 0;
   let stopping = false;

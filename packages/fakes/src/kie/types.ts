@@ -87,6 +87,11 @@ export interface KieFakeOptions {
   transport?: 'body-code' | 'mirror';
   /** @default { createPer10s: 20, recordInfoPerSecond: 10 } */
   rateLimits?: { createPer10s: number; recordInfoPerSecond: number } | false;
+  /**
+   * Epoch milliseconds as the rate limits see them (task timelines keep the wall clock): a test that
+   * moves its client's clock itself passes the same clock here. @default Date.now
+   */
+  rateLimitClock?: () => number;
   /** @default 10000 */
   credits?: number;
   /** When set, callbacks carry X-Webhook-Timestamp / X-Webhook-Signature (§5). */

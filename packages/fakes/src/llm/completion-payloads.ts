@@ -1,4 +1,5 @@
 import type { TokenUsage } from './token-usage.ts';
+import type { LlmRequestRecord } from './types.ts';
 
 /** Fields every response and chunk of one generation shares. */
 export interface GenerationHead {
@@ -6,6 +7,15 @@ export interface GenerationHead {
   readonly created: number;
   readonly model: string;
   readonly provider: string;
+}
+
+/** The head of the generation that answers a call recorded as `rec`. */
+export function generationHead(
+  rec: Pick<LlmRequestRecord, 'id' | 'startedAt'>,
+  model: string,
+  provider: string,
+): GenerationHead {
+  return { id: rec.id, created: Math.floor(rec.startedAt / 1000), model, provider };
 }
 
 /** Finish reasons the fake produces. */

@@ -1,10 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import type { InlineKeyboardButton, Update, User } from 'grammy/types';
+import type { Update, User } from 'grammy/types';
 import type { BotState } from './bot-state.ts';
 import { type ChatEntry, toChatMessage } from './chat-state.ts';
 import { type FakeCore, TOKEN_PATTERN } from './fake-core.ts';
+import { describeTarget, findButton } from './find-button.ts';
 import { mediaFields } from './media-wire.ts';
-import { addUserMessage, chatObject, nowSeconds } from './message-builder.ts';
+import { addUserMessage, nowSeconds } from './message-builder.ts';
+import { payInvoice } from './pay-invoice.ts';
+import { newQueryId } from './query-id.ts';
+import { setBlocked } from './set-blocked.ts';
 import { splitLongText } from './split-long-text.ts';
 import type {
   ButtonTarget,
@@ -17,17 +20,11 @@ import type {
   StarPayment,
 } from './types.ts';
 import { assertUserMessage } from './user-message-limits.ts';
+import { waitForCallbackAnswer } from './wait-for-callback-answer.ts';
 import { summarize, waitForBotMessage } from './wait-for-message.ts';
 
 /** A 1×1 WebP, so downloaded stickers are real images. */
 const STICKER_WEBP = Buffer.from('UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==', 'base64');
-
-let queryCounter = 0;
-
-/** Callback and pre-checkout query ids look like Telegram's: long decimal strings. */
-function newQueryId(): string {
-  return (BigInt(Date.now()) * 1_000_000n + BigInt(queryCounter++ % 1_000_000)).toString();
-}
 
 /** Creates a user who talks to the bot through the fake. */
 export function createFakeUser(core: FakeCore, init: FakeUserInit): FakeUser {
@@ -173,74 +170,9 @@ class TelegramUser implements FakeUser {
     });
   }
 
+  // Async, so a user with no bot yet gets a rejected promise, as from every other send.
   async pay(invoiceMessageId?: number): Promise<PaymentResult> {
-    const bot = this.bot();
-    const chat = bot.chat(this.id);
-    const entry =
-      invoiceMessageId !== undefined
-        ? chat.messages.get(invoiceMessageId)
-        : chat
-            .botEntries()
-            .reverse()
-            .find((e) => e.invoice && !e.deleted);
-    const invoice = entry?.invoice;
-    if (!invoice) {
-      throw new Error(
-        `pay: no invoice ${invoiceMessageId !== undefined ? `#${invoiceMessageId} ` : ''}in chat ${this.id}`,
-      );
-    }
-    const queryId = newQueryId();
-    const answer = this.awaitPreCheckout(bot, queryId);
-    chat.markUserAction();
-    this.core.enqueue(bot, {
-      pre_checkout_query: {
-        id: queryId,
-        from: this.from,
-        currency: invoice.currency,
-        total_amount: invoice.totalAmount,
-        invoice_payload: invoice.payload,
-      },
-    });
-    const result = await answer;
-    if (!result) {
-      const seconds = this.core.options.preCheckoutTimeoutMs / 1000;
-      return {
-        approved: false,
-        errorMessage: `the bot did not answer the pre-checkout query within ${seconds} s`,
-      };
-    }
-    if (!result.ok)
-      return { approved: false, ...(result.errorMessage ? { errorMessage: result.errorMessage } : {}) };
-    const chargeId = `stx${randomBytes(30).toString('base64url')}`;
-    bot.charges.set(chargeId, {
-      userId: this.id,
-      chargeId,
-      currency: invoice.currency,
-      totalAmount: invoice.totalAmount,
-      payload: invoice.payload,
-      refunded: false,
-    });
-    bot.starTransactions.push({
-      id: chargeId,
-      amount: invoice.totalAmount,
-      date: nowSeconds(),
-      source: {
-        type: 'user',
-        transaction_type: 'invoice_payment',
-        user: this.from,
-        invoice_payload: invoice.payload,
-      },
-    });
-    addUserMessage(this.core, bot, this.id, {
-      successful_payment: {
-        currency: invoice.currency,
-        total_amount: invoice.totalAmount,
-        invoice_payload: invoice.payload,
-        telegram_payment_charge_id: chargeId,
-        provider_payment_charge_id: '',
-      },
-    });
-    return { approved: true, telegramPaymentChargeId: chargeId };
+    return payInvoice(this.core, this.bot(), this.from, invoiceMessageId);
   }
 
   payments(): ReadonlyArray<StarPayment> {
@@ -302,35 +234,7 @@ class TelegramUser implements FakeUser {
   }
 
   waitForCallbackAnswer(queryId: string, timeoutMs = 5000): Promise<CallbackAnswer> {
-    const bot = this.bot();
-    const existing = bot.chat(this.id).callbackAnswers.find((a) => a.queryId === queryId);
-    if (existing) return Promise.resolve(existing);
-    return new Promise((resolve, reject) => {
-      const onAnswer = (e: { token: string; answer: CallbackAnswer }): void => {
-        if (e.token !== bot.token || e.answer.queryId !== queryId) return;
-        cleanup();
-        resolve(e.answer);
-      };
-      const onStop = (): void => {
-        cleanup();
-        reject(new Error('waitForCallbackAnswer: the Telegram fake stopped'));
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(
-          new Error(
-            `waitForCallbackAnswer: callback query ${queryId} was not answered within ${timeoutMs} ms`,
-          ),
-        );
-      }, timeoutMs);
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        this.core.events.off('callback-answer', onAnswer);
-        this.core.stopSignal.removeEventListener('abort', onStop);
-      };
-      this.core.events.on('callback-answer', onAnswer);
-      this.core.stopSignal.addEventListener('abort', onStop, { once: true });
-    });
+    return waitForCallbackAnswer(this.core, this.bot(), this.id, queryId, timeoutMs);
   }
 
   chatActions(): ReadonlyArray<string> {
@@ -363,58 +267,8 @@ class TelegramUser implements FakeUser {
     return addUserMessage(this.core, this.bot(), this.id, fields).update;
   }
 
-  private awaitPreCheckout(
-    bot: BotState,
-    queryId: string,
-  ): Promise<{ ok: boolean; errorMessage?: string } | undefined> {
-    return new Promise((resolve) => {
-      const finish = (answer: { ok: boolean; errorMessage?: string } | undefined): void => {
-        clearTimeout(timer);
-        this.core.stopSignal.removeEventListener('abort', onStop);
-        bot.preCheckouts.delete(queryId);
-        resolve(answer);
-      };
-      const onStop = (): void => finish(undefined);
-      const timer = setTimeout(() => finish(undefined), this.core.options.preCheckoutTimeoutMs);
-      this.core.stopSignal.addEventListener('abort', onStop, { once: true });
-      bot.preCheckouts.set(queryId, { userId: this.id, resolve: finish });
-    });
-  }
-
   /** Blocking is what makes Telegram answer 403 and post a my_chat_member update. */
   private setBlocked(blocked: boolean): void {
-    const bot = this.bot();
-    if (bot.blocked.has(this.id) === blocked) return;
-    if (blocked) bot.blocked.add(this.id);
-    else bot.blocked.delete(this.id);
-    const member = { user: bot.user, status: 'member' };
-    const kicked = { user: bot.user, status: 'kicked', until_date: 0 };
-    this.core.enqueue(bot, {
-      my_chat_member: {
-        chat: chatObject(this.core, this.id),
-        from: this.from,
-        date: nowSeconds(),
-        old_chat_member: blocked ? member : kicked,
-        new_chat_member: blocked ? kicked : member,
-      },
-    });
+    setBlocked(this.core, this.bot(), this.from, blocked);
   }
-}
-
-function findButton(entry: ChatEntry, target: ButtonTarget): InlineKeyboardButton | undefined {
-  const markup = entry.raw.reply_markup as { inline_keyboard?: InlineKeyboardButton[][] } | undefined;
-  return markup?.inline_keyboard?.flat().find((b) => {
-    if (target.data !== undefined && (!('callback_data' in b) || b.callback_data !== target.data))
-      return false;
-    if (typeof target.text === 'string' && b.text !== target.text) return false;
-    if (target.text instanceof RegExp && !target.text.test(b.text)) return false;
-    return true;
-  });
-}
-
-function describeTarget(target: ButtonTarget): string {
-  const parts = Object.entries(target).map(
-    ([k, v]) => `${k}: ${v instanceof RegExp ? String(v) : JSON.stringify(v)}`,
-  );
-  return `{ ${parts.join(', ')} }`;
 }

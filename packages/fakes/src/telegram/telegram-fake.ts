@@ -1,28 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Update } from 'grammy/types';
-import {
-  ApiError,
-  blockedByUser,
-  notFound,
-  serverError,
-  tooManyRequests,
-  unauthorized,
-} from './api-error.ts';
-import type { BotState } from './bot-state.ts';
+import { notFound, serverError } from './api-error.ts';
 import { FakeCore, resolveOptions, TOKEN_PATTERN } from './fake-core.ts';
 import { createFakeUser } from './fake-user.ts';
-import { DescribedResult } from './method-context.ts';
-import { executeMethod, findMethod } from './methods.ts';
-import { Params } from './params.ts';
-import { describePayload, readRequestParams } from './request-params.ts';
-import { sleep } from './sleep.ts';
-import { readRequestTrace } from './trace-headers.ts';
+import { handleApiCall } from './handle-api-call.ts';
+import { respondError } from './respond.ts';
+import { serveBotFile } from './serve-bot-file.ts';
 import type {
   ApiCall,
   FakeUser,
   FakeUserInit,
-  Fault,
   FaultInjector,
   TelegramFake,
   TelegramFakeEventName,
@@ -30,16 +18,13 @@ import type {
   TelegramFakeOptions,
   WebChatOptions,
 } from './types.ts';
-import { checkWellFormed } from './utf8-check.ts';
 import { WebChat } from './web-chat/web-chat.ts';
+import { runWebhookReply } from './webhook-reply.ts';
 
 /** Creates a fake Telegram Bot API server; call `start()` before use. */
 export function createTelegramFake(options?: TelegramFakeOptions): TelegramFake {
   return new TelegramFakeServer(resolveOptions(options), options?.webChat);
 }
-
-/** Thrown inside request handling to hang up without answering. */
-class DropConnection extends Error {}
 
 class TelegramFakeServer implements TelegramFake {
   private readonly core: FakeCore;
@@ -54,7 +39,7 @@ class TelegramFakeServer implements TelegramFake {
     this.core = new FakeCore(options);
     this.webChat = webChat && new WebChat(this.core, webChat, (init) => this.user(init));
     this.core.webhookReply = (bot, body) => {
-      this.runWebhookReply(bot, body).catch(() => {}); // Telegram ignores webhook-reply failures too
+      runWebhookReply(this.core, bot, body).catch(() => {}); // Telegram ignores webhook-reply failures too
     };
   }
 
@@ -86,7 +71,7 @@ class TelegramFakeServer implements TelegramFake {
         .catch((err: unknown) => {
           // A bug in the fake: answer like a broken server and leave a trace for whoever debugs the test.
           console.error('[telegram-fake] request handling failed', err);
-          if (!res.headersSent) this.respondError(res, serverError(500)).catch(() => {});
+          if (!res.headersSent) respondError(res, serverError(500)).catch(() => {});
         })
         .finally(() => this.inflight.delete(done));
       this.inflight.add(done);
@@ -159,162 +144,14 @@ class TelegramFakeServer implements TelegramFake {
     this.core.events.off(event, listener);
   }
 
+  /** Routes a request: the web chat's, a file download, or a Bot API call. */
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake.invalid');
     if (this.webChat && (await this.webChat.handle(req, res, url))) return;
     const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
-    if (file) return this.serveFile(decodeURIComponent(file[1]!), decodeURIComponent(file[2]!), res);
+    if (file) return serveBotFile(this.core, decodeURIComponent(file[1]!), decodeURIComponent(file[2]!), res);
     const route = /^\/bot([^/]+)\/([^/]*)$/.exec(url.pathname);
-    if (!route) return this.respondError(res, notFound());
-
-    const token = decodeURIComponent(route[1]!);
-    const method = route[2]!;
-    const trace = readRequestTrace(req.headers);
-    const call: ApiCall = {
-      token,
-      method,
-      payload: {},
-      at: Date.now(),
-      response: { ok: false },
-      ...(trace?.traceId ? { traceId: trace.traceId } : {}),
-      ...(trace?.updateId !== undefined ? { updateId: trace.updateId } : {}),
-    };
-    const clientGone = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) clientGone.abort();
-    });
-    const signal = AbortSignal.any([clientGone.signal, this.core.stopSignal]);
-    try {
-      if (!TOKEN_PATTERN.test(token)) throw unauthorized();
-      if (trace) this.core.noteRequestTrace(token, trace);
-      const handler = findMethod(method);
-      if (!handler) throw notFound();
-      const values = await readRequestParams(req, url);
-      call.payload = describePayload(values) as Record<string, unknown>;
-      const bot = this.core.bot(token);
-      const params = new Params(values);
-      const target = { token, method, chatId: params.int('chat_id') ?? params.int('user_id') };
-      const delayMs = this.core.faults.takeDelayMs(target);
-      if (delayMs > 0) await sleep(delayMs, signal);
-      const fault = this.core.faults.takeRequestFault(target);
-      if (fault && fault.phase !== 'after') this.failWith(fault, req);
-      const result = await executeMethod(
-        { core: this.core, bot, params, method, signal, ...(trace ? { traceId: trace.traceId } : {}) },
-        handler,
-      );
-      if (fault) this.failWith(fault, req);
-      const described = result instanceof DescribedResult ? result : undefined;
-      const body = {
-        ok: true,
-        result: described ? described.result : result,
-        ...(described ? { description: described.description } : {}),
-      };
-      call.response = { ok: true };
-      await send(res, 200, body);
-    } catch (err) {
-      if (err instanceof DropConnection) {
-        call.response = { ok: false, dropped: true };
-        return;
-      }
-      if (!(err instanceof ApiError)) throw err;
-      call.response = { ok: false, error_code: err.errorCode, description: err.description };
-      await this.respondError(res, err);
-    } finally {
-      this.core.calls.push(call);
-      this.core.emit('api-call', call);
-    }
+    if (!route) return respondError(res, notFound());
+    return handleApiCall(this.core, req, res, url, decodeURIComponent(route[1]!), route[2]!);
   }
-
-  /** Turns an injected fault into the failure it stands for. */
-  private failWith(fault: Fault, req: IncomingMessage): never {
-    const withDescription = (error: ApiError): ApiError =>
-      fault.description ? new ApiError(error.errorCode, fault.description, error.parameters) : error;
-    switch (fault.kind) {
-      case '429':
-        throw withDescription(tooManyRequests(fault.retryAfter ?? 1));
-      case '5xx':
-        throw withDescription(serverError(fault.status ?? 500));
-      case 'blocked':
-        throw withDescription(blockedByUser());
-      default:
-        req.socket.destroy();
-        throw new DropConnection();
-    }
-  }
-
-  private async serveFile(token: string, filePath: string, res: ServerResponse): Promise<void> {
-    const file = TOKEN_PATTERN.test(token) ? this.core.bots.get(token)?.files.getByPath(filePath) : undefined;
-    if (!file) return this.respondError(res, notFound());
-    res.writeHead(200, {
-      'content-type': 'application/octet-stream',
-      'content-length': String(file.content.byteLength),
-    });
-    await finish(res, file.content);
-  }
-
-  private respondError(res: ServerResponse, error: ApiError): Promise<void> {
-    return send(res, error.errorCode, error.toJSON());
-  }
-
-  /** Webhook reply: a 2xx answer whose JSON names a `method` is run as an API call. */
-  private async runWebhookReply(bot: BotState, body: string): Promise<void> {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      return;
-    }
-    if (
-      parsed === null ||
-      typeof parsed !== 'object' ||
-      typeof (parsed as { method?: unknown }).method !== 'string'
-    ) {
-      return;
-    }
-    const { method, ...values } = parsed as Record<string, unknown> & { method: string };
-    const call: ApiCall = {
-      token: bot.token,
-      method,
-      payload: values,
-      at: Date.now(),
-      response: { ok: false },
-    };
-    try {
-      const handler = findMethod(method);
-      if (!handler) throw notFound();
-      checkWellFormed(values);
-      const params = new Params(values);
-      await executeMethod({ core: this.core, bot, params, method, signal: this.core.stopSignal }, handler);
-      call.response = { ok: true };
-    } catch (err) {
-      if (err instanceof ApiError)
-        call.response = { ok: false, error_code: err.errorCode, description: err.description };
-      else throw err;
-    } finally {
-      this.core.calls.push(call);
-      this.core.emit('api-call', call);
-    }
-  }
-}
-
-function send(res: ServerResponse, status: number, body: unknown): Promise<void> {
-  const json = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': String(Buffer.byteLength(json)),
-  });
-  return finish(res, json);
-}
-
-/** Resolves once the answer reached the socket, so stop() does not cut it off. */
-function finish(res: ServerResponse, chunk: string | Uint8Array): Promise<void> {
-  return new Promise((resolve) => {
-    // A client that already hung up (an aborted long poll) emits no further 'close' nor end callback.
-    if (res.destroyed || res.socket?.destroyed) {
-      resolve();
-      return;
-    }
-    res.once('close', resolve);
-    res.end(chunk, () => resolve());
-  });
 }

@@ -1,12 +1,12 @@
 import { Composer } from 'grammy';
 import { ledgerLabel } from '../../../services/billing/ledger-entry.ts';
+import { decodeTarget, TARGET_PATTERN } from '../../../services/payments/top-up-target.ts';
 import type { BotContext } from '../../context.ts';
 import { languageOf } from '../../i18n.ts';
 import { MENU } from '../../keyboards/main-menu.ts';
 import { LEDGER_OPERATION_KEY } from '../../message-keys.ts';
 import { handledBy } from '../../middlewares/handled-by.ts';
 import { TOP_UP_FOR, topUpKeyboard } from '../payments/top-up-keyboard.ts';
-import { decodeTarget, TARGET_PATTERN } from '../payments/top-up-target.ts';
 
 /** How many recent operations /balance lists. */
 const HISTORY_SIZE = 5;

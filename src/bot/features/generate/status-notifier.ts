@@ -11,7 +11,7 @@ import { generationRef, REFUNDED_STATUSES } from '../../../services/generations/
 import type { Language, UserService } from '../../../services/user.service.ts';
 import { languageOfUser } from '../../../services/user-language.ts';
 import type { BotContext } from '../../context.ts';
-import { escapeHtml } from '../../escape-html.ts';
+import { formatErrorRef } from '../../format-error-ref.ts';
 import { afterGenerationKeyboard, queuedGenerationKeyboard } from './after-generation-keyboard.ts';
 import { failureReasonKey } from './failure-reason.ts';
 import { formatElapsed } from './format-elapsed.ts';
@@ -41,7 +41,7 @@ interface Shown {
   readonly markup?: InlineKeyboard;
 }
 
-/** The two hooks of the status message (see GenerationHooks). */
+/** The status message's part of the GenerationNotifier port (see JobNotifier for the contract). */
 export interface StatusNotifier {
   /** Queued → generating → sending → done, throttled per chat; never throws. */
   progress(g: Generation, progress: GenerationProgress): Promise<void>;
@@ -49,7 +49,7 @@ export interface StatusNotifier {
    * Why it failed, the refund and the error reference. Rejects only when Telegram may take the
    * message later (network, 429, 5xx); a user who blocked the bot is logged and let go.
    */
-  final(g: Generation): Promise<void>;
+  refunded(g: Generation): Promise<void>;
 }
 
 /**
@@ -105,8 +105,7 @@ export function createStatusNotifier(deps: StatusNotifierDeps): StatusNotifier {
           : t('gen-refunded', { price: g.price, balance: await billing.balance(g.userId) });
         if (g.status === 'cancelled') return { text: `${dry}${t('gen-status-cancelled')}\n${refund}` };
         const head = t('gen-status-failed', { reason: t(failureReasonKey(g)) });
-        // In <code>, so one tap copies it for support.
-        const ref = t('error-reference', { ref: `<code>${escapeHtml(generationRef(g))}</code>` });
+        const ref = t('error-reference', { ref: formatErrorRef(generationRef(g)) });
         return { text: `${dry}${head}\n${refund}\n\n${ref}`, markup: afterGenerationKeyboard(t, g.id) };
       }
     }
@@ -165,7 +164,7 @@ export function createStatusNotifier(deps: StatusNotifierDeps): StatusNotifier {
       }
     },
 
-    async final(g) {
+    async refunded(g) {
       if (g.failCode === 'kie.insufficient_credits') {
         // The operator's KIE account is empty: admins hear it once per incident, not once per user.
         await alerts.raise({ incident: 'kie.insufficient_credits', errorRef: generationRef(g) });

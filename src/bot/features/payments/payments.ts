@@ -1,14 +1,11 @@
 import { Composer, GrammyError } from 'grammy';
-import { starsTopUpKey } from '../../../services/billing/stars-keys.ts';
-import { RECONCILED_REASON } from '../../../services/billing/stars-reconciler.ts';
+import { creditPayment } from '../../../services/payments/credit-payment.ts';
+import { decodeTarget, TARGET_PATTERN } from '../../../services/payments/top-up-target.ts';
 import type { BotContext } from '../../context.ts';
 import { languageOf } from '../../i18n.ts';
 import { handledBy } from '../../middlewares/handled-by.ts';
 import { protocolQuoteKeyboard } from '../protocol/protocol-keyboard.ts';
-import { decodeInvoicePayload, encodeInvoicePayload } from './invoice-payload.ts';
-import { matchPack, paidPack, STARS_CURRENCY } from './match-pack.ts';
 import { continueKeyboard, TOP_UP_ACTION, TOP_UP_CONTINUE } from './top-up-keyboard.ts';
-import { decodeTarget, TARGET_PATTERN } from './top-up-target.ts';
 
 const composer = new Composer<BotContext>();
 
@@ -24,26 +21,23 @@ composer.callbackQuery(
     }
     await ctx.answerCallbackQuery();
     const lang = languageOf(ctx, ctx.deps.config.defaultLanguage);
-    const target = decodeTarget(ctx.match[2], ctx.match[3]);
-    await ctx.replyWithInvoice(
-      ctx.t('invoice-title', { credits: pack.credits }),
-      ctx.t('invoice-description', { title: pack.title[lang], credits: pack.credits }),
-      encodeInvoicePayload({
-        packId: pack.id,
-        userId: ctx.from.id,
-        sold: { credits: pack.credits, stars: pack.stars },
-        target,
-      }),
-      STARS_CURRENCY,
-      [{ label: pack.title[lang], amount: pack.stars }],
-    );
+    const invoice = ctx.deps.payments.invoice({
+      pack,
+      userId: ctx.from.id,
+      target: decodeTarget(ctx.match[2], ctx.match[3]),
+      lang,
+      t: (key, args) => ctx.t(key, args),
+    });
+    await ctx.replyWithInvoice(invoice.title, invoice.description, invoice.payload, invoice.currency, [
+      ...invoice.prices,
+    ]);
   },
 );
 
 // Telegram asks before taking the Stars; we must answer within 10 s.
 composer.on('pre_checkout_query', handledBy('payments'), async (ctx) => {
   const query = ctx.preCheckoutQuery;
-  const pack = matchPack(
+  const pack = ctx.deps.payments.verifyCheckout(
     {
       invoicePayload: query.invoice_payload,
       currency: query.currency,
@@ -59,7 +53,7 @@ composer.on('pre_checkout_query', handledBy('payments'), async (ctx) => {
 // The Stars were taken: credit the pack exactly once, keyed by Telegram's charge id.
 composer.on('message:successful_payment', handledBy('payments'), async (ctx) => {
   const payment = ctx.message.successful_payment;
-  const pack = paidPack(
+  const paid = ctx.deps.payments.verifyPaid(
     {
       invoicePayload: payment.invoice_payload,
       currency: payment.currency,
@@ -68,7 +62,7 @@ composer.on('message:successful_payment', handledBy('payments'), async (ctx) => 
     },
     ctx.deps.packs,
   );
-  if (!pack) {
+  if (!paid) {
     // Not our payload, or not this payer's: a forgery or another bot's; an operator must look.
     // The charge id lets them refund the Stars (refundStarPayment).
     ctx.deps.logger.error('Successful payment does not match a pack', {
@@ -79,16 +73,16 @@ composer.on('message:successful_payment', handledBy('payments'), async (ctx) => 
     await ctx.reply(ctx.t('payment-unmatched', { charge: payment.telegram_payment_charge_id }));
     return;
   }
-  // Handled at least once (a retry after a database blip, a redelivery after a crash): the key makes
-  // every attempt, and the reconciliation job, credit the one entry.
-  const entry = await ctx.deps.billing.topUp(ctx.from.id, pack.credits, {
-    idempotencyKey: starsTopUpKey(payment.telegram_payment_charge_id),
-    reference: payment.telegram_payment_charge_id,
-  });
+  // Handled at least once (a retry after a database blip, a redelivery after a crash): the charge key
+  // makes every attempt, and the reconciliation job, credit the one entry.
+  const credited = await creditPayment(
+    { billing: ctx.deps.billing, provider: ctx.deps.payments },
+    { userId: ctx.from.id, chargeId: payment.telegram_payment_charge_id, paid },
+  );
   // Reconciliation got there first and told the user already.
-  if (entry.reason === RECONCILED_REASON) return;
-  const target = decodeInvoicePayload(payment.invoice_payload)?.target;
-  await ctx.reply(ctx.t('payment-credited', { credits: pack.credits, balance: entry.balanceAfter }), {
+  if (!credited) return;
+  const { target } = credited;
+  await ctx.reply(ctx.t('payment-credited', { credits: credited.credits, balance: credited.balanceAfter }), {
     ...(target && { reply_markup: continueKeyboard((key) => ctx.t(key), target) }),
   });
 });

@@ -1,5 +1,4 @@
 import { Composer } from 'grammy';
-import { starsTopUpKey } from '../../../services/billing/stars-keys.ts';
 import { cutText } from '../../../text/cut-text.ts';
 import type { BotContext } from '../../context.ts';
 import { escapeHtml } from '../../escape-html.ts';
@@ -42,7 +41,12 @@ composer.command('paysupport', handledBy('paysupport'), async (ctx) => {
   }
   const history = ctx.from ? await ctx.deps.billing.history(ctx.from.id, { limit: 50 }) : [];
   const payments = history
-    .filter((e) => e.operation === 'topup' && e.reference && e.idempotencyKey === starsTopUpKey(e.reference))
+    .filter(
+      (e) =>
+        e.operation === 'topup' &&
+        e.reference &&
+        e.idempotencyKey === ctx.deps.payments.chargeKey(e.reference),
+    )
     .slice(0, PAYMENTS_SHOWN);
   const date = new Intl.DateTimeFormat(languageOf(ctx, ctx.deps.config.defaultLanguage), {
     dateStyle: 'short',

@@ -1,8 +1,8 @@
 import { InlineKeyboard } from 'grammy';
+import { encodeTarget, type TopUpTarget } from '../../../services/payments/top-up-target.ts';
 import type { BotContext, TopUpPack } from '../../context.ts';
 import { MENU } from '../../keyboards/main-menu.ts';
 import type { Translate } from '../generate/after-generation-keyboard.ts';
-import { encodeTarget, type TopUpTarget } from './top-up-target.ts';
 
 /** Callback data prefix of a pack button: `topup:<pack id>`, or `topup:<pack id>:<target>`. */
 export const TOP_UP_ACTION = 'topup';

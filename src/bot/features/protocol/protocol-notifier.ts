@@ -6,7 +6,7 @@ import type { BillingService } from '../../../services/billing/billing.service.t
 import type { ProtocolJob, ProtocolNotifier } from '../../../services/protocols/index.ts';
 import { LOG_JOB_ID } from '../../../telemetry/attributes.ts';
 import type { BotContext } from '../../context.ts';
-import { escapeHtml } from '../../escape-html.ts';
+import { formatErrorRef } from '../../format-error-ref.ts';
 import { renderProtocolHtml, renderProtocolMarkdown, type Translate } from './render-protocol.ts';
 import { splitHtml } from './split-html.ts';
 
@@ -124,7 +124,7 @@ export function createTelegramProtocolNotifier(deps: TelegramProtocolNotifierDep
   };
 
   return {
-    running(job, done, total) {
+    running(job, { done, total }) {
       watch(job, done, total);
     },
 
@@ -132,7 +132,7 @@ export function createTelegramProtocolNotifier(deps: TelegramProtocolNotifierDep
       unwatch(job);
     },
 
-    async progress(job, done, total) {
+    async progress(job, { done, total }) {
       // A part finished: the next one's time starts now.
       watch(job, done, total);
       await edit(job, translate(job)('protocol-progress', { done, total }));
@@ -165,7 +165,7 @@ export function createTelegramProtocolNotifier(deps: TelegramProtocolNotifierDep
       );
     },
 
-    async failed(job, notice) {
+    async refunded(job, notice) {
       unwatch(job);
       const t = translate(job);
       // The stored notice predates this wording: the LLM account's 402 gets its own plain words.
@@ -176,8 +176,7 @@ export function createTelegramProtocolNotifier(deps: TelegramProtocolNotifierDep
         t(key, notice.messageArgs),
         t('protocol-refunded', { price: job.price, balance }),
         '',
-        // In <code>, so one tap copies it for support.
-        t('error-reference', { ref: `<code>${escapeHtml(notice.errorRef)}</code>` }),
+        t('error-reference', { ref: formatErrorRef(notice.errorRef) }),
       ].join('\n');
       try {
         await edit(job, text);

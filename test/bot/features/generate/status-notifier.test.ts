@@ -63,7 +63,7 @@ function notifierWith(answers: Record<string, Answer>, users?: Partial<UserServi
 describe('the final notice of a failed generation', () => {
   it('edits the status message into why it failed, the refund and the error reference', async () => {
     const { notifier, calls } = notifierWith({});
-    await notifier.final(failed);
+    await notifier.refunded(failed);
     assert.deepEqual(
       calls.map((c) => c.method),
       ['editMessageText'],
@@ -76,7 +76,7 @@ describe('the final notice of a failed generation', () => {
     const { notifier, calls } = notifierWith({
       editMessageText: refusal('editMessageText', 400, 'Bad Request: message to edit not found'),
     });
-    await notifier.final(failed);
+    await notifier.refunded(failed);
     assert.deepEqual(
       calls.map((c) => c.method),
       ['editMessageText', 'sendMessage'],
@@ -93,7 +93,7 @@ describe('the final notice of a failed generation', () => {
         editMessageText: refusal('editMessageText', 400, 'Bad Request: message to edit not found'),
         sendMessage: error,
       });
-      await assert.rejects(notifier.final(failed), (e) => e === error);
+      await assert.rejects(notifier.refunded(failed), (e) => e === error);
     });
   }
 
@@ -103,7 +103,7 @@ describe('the final notice of a failed generation', () => {
       editMessageText: refusal('editMessageText', 403, 'Forbidden: bot was blocked by the user'),
       sendMessage: blocked,
     });
-    await notifier.final(failed);
+    await notifier.refunded(failed);
     const warnings = lines().filter((l) => l.level === 'warn');
     assert.equal(warnings.length, 1);
     assert.match(String(warnings[0]?.message), /cannot be told/);
@@ -152,7 +152,7 @@ describe('failure messages by cause', () => {
   for (const c of cases) {
     it(`${c.cause}: plain words, the refund, the new balance, a tap-to-copy reference and Again/New/Menu`, async () => {
       const { notifier, calls } = notifierWith({});
-      await notifier.final({ ...failed, ...c.g } as Generation);
+      await notifier.refunded({ ...failed, ...c.g } as Generation);
       const call = calls[0];
       assert.match(call?.text ?? '', c.wording);
       assert.match(call?.text ?? '', /↩️ 4 credits were returned to your balance, which is now 96 credits\./);
@@ -167,7 +167,7 @@ describe('failure messages by cause', () => {
       {},
       { get: async () => ({ id: 5, language: undefined, telegramLanguage: 'ru-RU' }) as never },
     );
-    await notifier.final({ ...failed, failCode: 'kie.500' } as Generation);
+    await notifier.refunded({ ...failed, failCode: 'kie.500' } as Generation);
     assert.match(calls[0]?.text ?? '', /сервис генерации дал сбой/);
     assert.match(calls[0]?.text ?? '', /вернулось 4 кредита, теперь на нём 96 кредитов\./);
     assert.match(calls[0]?.text ?? '', /код <code>4bf92f35<\/code>$/);
@@ -175,7 +175,11 @@ describe('failure messages by cause', () => {
 
   it('a cancelled generation says what came back, with no reference and no buttons', async () => {
     const { notifier, calls } = notifierWith({});
-    await notifier.final({ ...failed, status: 'cancelled', failCode: 'generation.cancelled' } as Generation);
+    await notifier.refunded({
+      ...failed,
+      status: 'cancelled',
+      failCode: 'generation.cancelled',
+    } as Generation);
     assert.match(calls[0]?.text ?? '', /cancelled\.\n↩️ 4 credits were returned/);
     assert.doesNotMatch(calls[0]?.text ?? '', /ref/);
     assert.deepEqual(buttons(calls[0]), []);
@@ -189,7 +193,7 @@ describe('status message buttons', () => {
     const { notifier, calls } = notifierWith({});
     await notifier.progress(at('pending'), { type: 'queued', position: 2 });
     assert.deepEqual(buttons(calls.at(-1)), ['gen:stop:g-notice']);
-    await notifier.final(at('delivered'));
+    await notifier.refunded(at('delivered'));
     assert.deepEqual(buttons(calls.at(-1)), ['gen:again:g-notice', 'menu:generate', 'menu:main']);
   });
 

@@ -67,8 +67,8 @@ describe('Telegram protocol notifier', () => {
 
   it('edits the one status message for progress and synthesis, ignoring "not modified"', async () => {
     const { job, user } = await jobFor();
-    await notifier.progress(job, 3, 7);
-    await notifier.progress(job, 3, 7);
+    await notifier.progress(job, { done: 3, total: 7 });
+    await notifier.progress(job, { done: 3, total: 7 });
     await notifier.synthesizing(job);
     const status = user.messages().find((m) => m.messageId === job.statusMessageId);
     assert.equal(status?.text, '🧠 All 7 parts read. Writing the protocol…');
@@ -108,7 +108,7 @@ describe('Telegram protocol notifier', () => {
 
   it('explains a failure with the refund and the reference, in a new message if the status one is gone', async () => {
     const { job, user } = await jobFor();
-    await notifier.failed(job, { messageKey: 'error-unavailable', messageArgs: {}, errorRef: 'abcd1234' });
+    await notifier.refunded(job, { messageKey: 'error-unavailable', messageArgs: {}, errorRef: 'abcd1234' });
     const status = user.messages().find((m) => m.messageId === job.statusMessageId);
     assert.equal(
       status?.text,
@@ -118,7 +118,7 @@ describe('Telegram protocol notifier', () => {
     const code = status?.entities?.find((e) => e.type === 'code');
     assert.equal(status?.text?.slice(code?.offset, (code?.offset ?? 0) + (code?.length ?? 0)), 'abcd1234');
     await api.deleteMessage(job.chatId, job.statusMessageId as number);
-    await notifier.failed(job, {
+    await notifier.refunded(job, {
       messageKey: 'protocol-error-timeout',
       messageArgs: {},
       errorRef: 'ffff0000',
@@ -130,7 +130,7 @@ describe('Telegram protocol notifier', () => {
 
   it('says in plain words, in Russian, that the LLM account is out of credits, with the refund and balance', async () => {
     const { job, user } = await jobFor('ru');
-    await notifier.failed(
+    await notifier.refunded(
       { ...job, failCode: 'llm.insufficient_credits' },
       { messageKey: 'error-unavailable', messageArgs: {}, errorRef: 'abcd1234' },
     );
@@ -151,7 +151,7 @@ describe('Telegram protocol notifier', () => {
       tickMs: 10,
     });
     const { job, user } = await jobFor();
-    slow.running?.(job, 2, 12);
+    slow.running?.(job, { done: 2, total: 12 });
     const status = () => user.messages().find((m) => m.messageId === job.statusMessageId);
     // Not slow yet: nothing changes however many ticks pass.
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -163,7 +163,7 @@ describe('Telegram protocol notifier', () => {
     assert.equal(status()?.text, '⏳ Reading your text: part 3/12 · 25 s');
     assert.ok(user.chatActions().includes('typing'), user.chatActions().join());
     // A part is done: the next one's time starts from zero.
-    await slow.progress(job, 3, 12);
+    await slow.progress(job, { done: 3, total: 12 });
     assert.equal(status()?.text, '⏳ Reading your text: parts 3/12');
     now += 11_000;
     while (!/part 4/.test(status()?.text ?? '') && Date.now() < deadline)
@@ -189,7 +189,7 @@ describe('Telegram protocol notifier', () => {
       times: 2,
     });
     await assert.rejects(
-      notifier.failed(job, notice),
+      notifier.refunded(job, notice),
       (e) => e instanceof GrammyError && e.error_code === 502,
     );
   });
@@ -203,7 +203,7 @@ describe('Telegram protocol notifier', () => {
       times: 2,
     });
     const before = log.lines().length;
-    await notifier.failed(job, notice);
+    await notifier.refunded(job, notice);
     const warned = log
       .lines()
       .slice(before)

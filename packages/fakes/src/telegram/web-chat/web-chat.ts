@@ -4,19 +4,20 @@ import { sendJson } from '../../shared/send-json.ts';
 import type { BotState } from '../bot-state.ts';
 import type { FakeCore } from '../fake-core.ts';
 import type { FakeUser, FakeUserInit, FaultSwitch, WebChatOptions } from '../types.ts';
-import { EventStream } from './event-stream.ts';
-import { HttpProblem, jsonBody, rawBody } from './http-body.ts';
+import { ChatStreams } from './chat-streams.ts';
+import { HttpProblem, jsonBody } from './http-body.ts';
+import { PressLog } from './press-log.ts';
+import { pressOfUpdate } from './press-of-update.ts';
+import { receiveUpload } from './receive-upload.ts';
 import { serveMedia } from './serve-media.ts';
 import { serveWebFile } from './static-files.ts';
 import { telegram429Switch } from './telegram-429-switch.ts';
 import { toWireMessage, type WireContext } from './to-wire.ts';
+import { toWireSwitches, toWireUsers } from './to-wire-lists.ts';
 import { traceLink } from './trace-link.ts';
 import type { WireEvent, WirePress, WireSwitch, WireUser } from './wire.ts';
 
 const DEFAULT_GRAFANA_URL = 'http://localhost:3000';
-/** Kept per chat / overall; a sandbox may run for days. */
-const MAX_PRESSES_PER_CHAT = 500;
-const MAX_REMEMBERED_UPDATES = 10_000;
 /** The user a fresh page creates when there is none; the sandbox makes this id an admin. */
 export const WEB_CHAT_FIRST_USER: WireUser = { id: 1001, name: 'You', language: 'en' };
 /** What the page's sticker button offers; a sticker's emoji is what the page shows for it. */
@@ -37,10 +38,8 @@ export class WebChat {
   private readonly mediaOrigins: Set<string>;
   private readonly adminIds: () => readonly number[];
   private readonly userFor: (init: FakeUserInit) => FakeUser;
-  private readonly streams = new Set<{ chatId: number; stream: EventStream }>();
-  private readonly presses = new Map<number, WirePress[]>();
-  /** update_id → chat, so a trace found later reaches the right page. */
-  private readonly updateChats = new Map<number, number>();
+  private readonly streams = new ChatStreams();
+  private readonly presses: PressLog;
 
   constructor(core: FakeCore, options: WebChatOptions, userFor: (init: FakeUserInit) => FakeUser) {
     this.core = core;
@@ -50,13 +49,7 @@ export class WebChat {
     this.adminIds = options.adminIds ?? (() => []);
     this.userFor = userFor;
     // Presses are updates, not messages: kept here, and across restarts with the fake's data dir.
-    core.persistence?.section('webChat', {
-      save: () => ({ presses: [...this.presses] }),
-      load: (saved) => {
-        for (const [chatId, list] of (saved as { presses: Array<[number, WirePress[]]> }).presses)
-          this.presses.set(chatId, list);
-      },
-    });
+    this.presses = new PressLog(core);
     core.events.on('update', (e) => this.onUpdate(e.token, e.update));
     core.events.on('bot-message', (e) => this.onBotMessage(e.token, e.chatId, e.message.messageId));
     core.events.on('bot-edit', (e) => this.onBotMessage(e.token, e.chatId, e.message.messageId));
@@ -75,7 +68,7 @@ export class WebChat {
       });
     });
     core.events.on('update-trace', (e) => {
-      const chatId = this.updateChats.get(e.updateId);
+      const chatId = this.presses.chatOf(e.updateId);
       if (e.token === this.token() && chatId !== undefined)
         this.broadcast(chatId, { type: 'trace', updateId: e.updateId, trace: this.link(e.traceId) });
     });
@@ -137,8 +130,10 @@ export class WebChat {
           updateIds: updates.map((u) => u.update_id),
         });
       }
-      case 'POST uploads':
-        return this.upload(req, res, url, bot);
+      case 'POST uploads': {
+        const update = await receiveUpload(req, url, (raw) => this.fakeUser(raw, bot));
+        return sendJson(res, 200, { updateId: update.update_id });
+      }
       case 'POST stickers': {
         const body = await jsonBody(req);
         const user = this.fakeUser(body.user, bot);
@@ -190,47 +185,20 @@ export class WebChat {
   }
 
   /** The live view of one user's chat: a snapshot, then every change. */
-  private async stream(res: ServerResponse, bot: BotState, chatId: number): Promise<void> {
-    const stream = new EventStream(res, this.core.stopSignal);
-    const client = { chatId, stream };
-    const ctx = this.wireContext(bot);
-    const chat = bot.chat(chatId);
-    const user = this.users().find((u) => u.id === chatId) as WireUser;
-    stream.send({
-      type: 'snapshot',
-      user,
-      botName: bot.user.first_name,
-      messages: [...chat.messages.values()].filter((e) => !e.deleted).map((e) => toWireMessage(e, ctx)),
-      presses: (this.presses.get(chatId) ?? []).map((p) => this.withTrace(bot, p)),
-      switches: this.wireSwitches(),
+  private stream(res: ServerResponse, bot: BotState, chatId: number): Promise<void> {
+    return this.streams.serve(res, this.core.stopSignal, chatId, () => {
+      const ctx = this.wireContext(bot);
+      const chat = bot.chat(chatId);
+      const user = this.users().find((u) => u.id === chatId) as WireUser;
+      return {
+        type: 'snapshot',
+        user,
+        botName: bot.user.first_name,
+        messages: [...chat.messages.values()].filter((e) => !e.deleted).map((e) => toWireMessage(e, ctx)),
+        presses: this.presses.of(chatId).map((p) => this.withTrace(bot, p)),
+        switches: this.wireSwitches(),
+      };
     });
-    this.streams.add(client);
-    await stream.closed;
-    this.streams.delete(client);
-  }
-
-  /** A photo or document from the page: raw bytes, with the name and caption in the query. */
-  private async upload(req: IncomingMessage, res: ServerResponse, url: URL, bot: BotState): Promise<void> {
-    // A custom header makes a cross-site form post impossible without a CORS preflight we never allow.
-    if (req.headers['x-web-chat'] !== '1') throw new HttpProblem(403, 'missing x-web-chat header');
-    const user = this.fakeUser(url.searchParams.get('user'), bot);
-    const content = await rawBody(req);
-    const caption = url.searchParams.get('caption') || undefined;
-    const kind = url.searchParams.get('kind');
-    let update: Update;
-    if (kind === 'photo') {
-      update = await user.sendPhoto({ content, ...(caption ? { caption } : {}) });
-    } else if (kind === 'document') {
-      update = await user.sendDocument({
-        fileName: url.searchParams.get('name') || 'file',
-        mimeType: req.headers['content-type'] || 'application/octet-stream',
-        content,
-        ...(caption ? { caption } : {}),
-      });
-    } else {
-      throw new HttpProblem(400, 'kind must be photo or document');
-    }
-    sendJson(res, 200, { updateId: update.update_id });
   }
 
   private onUpdate(token: string, update: Update): void {
@@ -238,7 +206,7 @@ export class WebChat {
     const bot = this.core.bot(token);
     const message = update.message ?? update.edited_message;
     if (message) {
-      this.remember(update.update_id, message.chat.id);
+      this.presses.remember(update.update_id, message.chat.id);
       const entry = bot.chat(message.chat.id).messages.get(message.message_id);
       if (entry)
         this.broadcast(message.chat.id, {
@@ -247,40 +215,8 @@ export class WebChat {
         });
       return;
     }
-    const query = update.callback_query;
-    if (query?.message) {
-      const chatId = query.message.chat.id;
-      const markup = (
-        query.message as {
-          reply_markup?: { inline_keyboard?: Array<Array<{ text: string; callback_data?: string }>> };
-        }
-      ).reply_markup;
-      const button = markup?.inline_keyboard?.flat().find((b) => b.callback_data === query.data);
-      this.addPress(bot, chatId, {
-        updateId: update.update_id,
-        messageId: query.message.message_id,
-        kind: 'press',
-        label: button?.text ?? query.data ?? '?',
-        at: Date.now(),
-      });
-      return;
-    }
-    const checkout = update.pre_checkout_query;
-    if (checkout) {
-      const chatId = checkout.from.id;
-      const invoice = bot
-        .chat(chatId)
-        .botEntries()
-        .reverse()
-        .find((e) => e.invoice?.payload === checkout.invoice_payload);
-      this.addPress(bot, chatId, {
-        updateId: update.update_id,
-        messageId: (invoice?.raw.message_id as number | undefined) ?? 0,
-        kind: 'pay',
-        label: `Pay: pre-checkout ${checkout.total_amount} ${checkout.currency}`,
-        at: Date.now(),
-      });
-    }
+    const pressed = pressOfUpdate(bot, update);
+    if (pressed) this.addPress(bot, pressed.chatId, pressed.press);
   }
 
   private onBotMessage(token: string, chatId: number, messageId: number): void {
@@ -292,19 +228,8 @@ export class WebChat {
   }
 
   private addPress(bot: BotState, chatId: number, press: WirePress): void {
-    this.remember(press.updateId, chatId);
-    this.core.persistence?.changed();
-    const list = this.presses.get(chatId) ?? [];
-    list.push(press);
-    if (list.length > MAX_PRESSES_PER_CHAT) list.shift();
-    this.presses.set(chatId, list);
+    this.presses.add(chatId, press);
     this.broadcast(chatId, { type: 'press', press: this.withTrace(bot, press) });
-  }
-
-  private remember(updateId: number, chatId: number): void {
-    this.updateChats.set(updateId, chatId);
-    if (this.updateChats.size > MAX_REMEMBERED_UPDATES)
-      this.updateChats.delete(this.updateChats.keys().next().value as number);
   }
 
   private withTrace(bot: BotState, press: WirePress): WirePress {
@@ -313,11 +238,11 @@ export class WebChat {
   }
 
   private broadcast(chatId: number, event: WireEvent): void {
-    for (const client of this.streams) if (client.chatId === chatId) client.stream.send(event);
+    this.streams.broadcast(chatId, event);
   }
 
   private broadcastAll(event: WireEvent): void {
-    for (const client of this.streams) client.stream.send(event);
+    this.streams.broadcastAll(event);
   }
 
   private token(): string | undefined {
@@ -331,11 +256,7 @@ export class WebChat {
   }
 
   private users(): WireUser[] {
-    return [...this.core.users.values()].map((u) => ({
-      id: u.id,
-      name: u.first_name,
-      language: u.language_code ?? 'en',
-    }));
+    return toWireUsers(this.core.users.values());
   }
 
   private knownUser(raw: unknown): WireUser {
@@ -350,13 +271,7 @@ export class WebChat {
   }
 
   private wireSwitches(): WireSwitch[] {
-    return this.switches.map((s) => ({
-      id: s.id,
-      group: s.group,
-      label: s.label,
-      ...(s.description ? { description: s.description } : {}),
-      on: s.isOn(),
-    }));
+    return toWireSwitches(this.switches);
   }
 
   private wireContext(bot: BotState): WireContext {

@@ -1,16 +1,9 @@
-import type { TopUpPack } from '../../context.ts';
+import type { PaymentFacts } from '../payment-provider.ts';
+import type { TopUpPack } from '../top-up-pack.ts';
 import { decodeInvoicePayload } from './invoice-payload.ts';
 
 /** Telegram Stars: digital goods sold in a bot must be paid in XTR. */
 export const STARS_CURRENCY = 'XTR';
-
-/** What Telegram reports about a payment (pre-checkout or successful). */
-export interface PaymentFacts {
-  readonly invoicePayload: string;
-  readonly currency: string;
-  readonly totalAmount: number;
-  readonly payerId: number;
-}
 
 /**
  * Before the Stars are taken (pre-checkout): the pack a payment is for, or undefined unless

@@ -3,19 +3,19 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { SpanKind } from '@opentelemetry/api';
 import type { DataPoint, MetricData } from '@opentelemetry/sdk-metrics';
 import type { StarTransaction } from 'grammy/types';
-import { assertSpan, findSpan } from '../../support/assert-span.ts';
-import { setupTestTelemetry } from '../../support/otel.ts';
+import { assertSpan, findSpan } from '../../../support/assert-span.ts';
+import { setupTestTelemetry } from '../../../support/otel.ts';
 
 // Telemetry first, then the app: pg must load after its instrumentation.
 const otel = await setupTestTelemetry();
-const { createBillingService } = await import('../../../src/services/billing/billing.service.ts');
+const { createBillingService } = await import('../../../../src/services/billing/billing.service.ts');
 const { createStarsReconciler, RECONCILED_REASON } = await import(
-  '../../../src/services/billing/stars-reconciler.ts'
+  '../../../../src/services/payments/stars/stars-reconciler.ts'
 );
-const { createUserService } = await import('../../../src/services/user.service.ts');
-const { encodeInvoicePayload } = await import('../../../src/bot/features/payments/invoice-payload.ts');
-const { createCaptureLogger } = await import('../../support/capture-logger.ts');
-const { createTestDatabase, DATABASE_KIND } = await import('../../support/test-database.ts');
+const { createUserService } = await import('../../../../src/services/user.service.ts');
+const { encodeInvoicePayload } = await import('../../../../src/services/payments/stars/invoice-payload.ts');
+const { createCaptureLogger } = await import('../../../support/capture-logger.ts');
+const { createTestDatabase, DATABASE_KIND } = await import('../../../support/test-database.ts');
 
 const PACKS = [
   { id: 'small', credits: 100, stars: 50, title: { en: 'small', ru: 'small' } },

@@ -1,4 +1,4 @@
-import { decodeTarget, encodeTarget, TARGET_PATTERN, type TopUpTarget } from './top-up-target.ts';
+import { decodeTarget, encodeTarget, TARGET_PATTERN, type TopUpTarget } from '../top-up-target.ts';
 
 /** What an invoice carries back to us in pre_checkout_query and successful_payment (≤128 bytes). */
 export interface InvoicePayload {

@@ -1,14 +1,10 @@
 import { type Counter, metrics, SpanKind } from '@opentelemetry/api';
 import type { StarTransaction, TransactionPartnerUser } from 'grammy/types';
 import type { Kysely } from 'kysely';
-import type { TopUpPack } from '../../bot/context.ts';
-import { decodeInvoicePayload } from '../../bot/features/payments/invoice-payload.ts';
-import { paidPack, STARS_CURRENCY } from '../../bot/features/payments/match-pack.ts';
-import type { TopUpTarget } from '../../bot/features/payments/top-up-target.ts';
-import { findLedgerEntryByKey } from '../../db/repositories/ledger-entry.repository.ts';
-import type { Database } from '../../db/schema.ts';
-import { UnknownUserError } from '../../errors/billing-errors.ts';
-import type { Logger } from '../../logger.ts';
+import { findLedgerEntryByKey } from '../../../db/repositories/ledger-entry.repository.ts';
+import type { Database } from '../../../db/schema.ts';
+import { UnknownUserError } from '../../../errors/billing-errors.ts';
+import type { Logger } from '../../../logger.ts';
 import {
   ATTR_BILLING_RECONCILE_CREDITED,
   ATTR_BILLING_RECONCILE_PAGES,
@@ -18,27 +14,24 @@ import {
   LOG_USER_ID,
   METRIC_BILLING_RECONCILED,
   SPAN_BILLING_RECONCILE,
-} from '../../telemetry/attributes.ts';
-import { withSpan } from '../../telemetry/tracing.ts';
-import type { BillingService } from './billing.service.ts';
-import { starsRefundKey, starsTopUpKey } from './stars-keys.ts';
+} from '../../../telemetry/attributes.ts';
+import { withSpan } from '../../../telemetry/tracing.ts';
+import type { BillingService } from '../../billing/billing.service.ts';
+import { type CreditedPayment, creditPayment } from '../credit-payment.ts';
+import type { TopUpPack } from '../top-up-pack.ts';
+import { starsRefundKey } from './stars-keys.ts';
+import { starsProvider } from './stars-provider.ts';
 
-/** The `reason` of a top-up the reconciler posted: the live handler tells it apart by this. */
+/** The `reason` of a top-up the reconciler posted: creditPayment tells it from the live handler's by this. */
 export const RECONCILED_REASON = 'reconciled from getStarTransactions';
 /** getStarTransactions' largest page. */
 const PAGE_SIZE = 100;
 /** At most 5,000 transactions a pass, whatever order Telegram lists them in. */
 const MAX_PAGES = 50;
 
-/** A payment the reconciler credited. */
-export interface ReconciledPayment {
-  readonly chargeId: string;
-  readonly userId: number;
-  readonly credits: number;
+/** A payment the reconciler credited (target: the confirmation or quote its payload names, for Continue). */
+export interface ReconciledPayment extends CreditedPayment {
   readonly stars: number;
-  readonly balanceAfter: number;
-  /** The confirmation or quote the invoice was bought from (its payload says), for the Continue button. */
-  readonly target?: TopUpTarget | undefined;
 }
 
 /** What one pass saw and did. */
@@ -72,8 +65,8 @@ export interface StarsReconciler {
  * Reads the bot's own record of Stars payments (getStarTransactions) and credits each incoming
  * payment whose invoice payload is one of our packs, for the user it was made for, at the pack's
  * price, and that has no `stars:<charge id>` entry: the successful_payment update that should have
- * credited it failed, or was lost with a crashed process. The top-up goes through the same
- * idempotency key as the live handler, so a race between them credits once. A payment refunded
+ * credited it failed, or was lost with a crashed process. It credits through `creditPayment` under
+ * the provider's charge key, as the live handler does, so a race between them credits once. A payment refunded
  * (an outgoing transaction under its id, or our `stars-refund:` entry) is never credited.
  */
 export function createStarsReconciler(deps: StarsReconcilerDeps): StarsReconciler {
@@ -118,26 +111,25 @@ export function createStarsReconciler(deps: StarsReconcilerDeps): StarsReconcile
     const source = tx.source as TransactionPartnerUser;
     if (source.transaction_type !== undefined && source.transaction_type !== 'invoice_payment')
       return undefined;
-    const pack = paidPack(
+    const paid = starsProvider.verifyPaid(
       {
         invoicePayload: source.invoice_payload ?? '',
-        currency: STARS_CURRENCY,
+        currency: starsProvider.currency,
         totalAmount: tx.amount,
         payerId: source.user.id,
       },
       packs,
     );
     // Another bot's payload or a forged one: not ours to credit. (A pack changed since is still owed.)
-    if (!pack) return undefined;
-    if (await findLedgerEntryByKey(db, starsTopUpKey(tx.id))) return undefined;
+    if (!paid) return undefined;
+    if (await findLedgerEntryByKey(db, starsProvider.chargeKey(tx.id))) return undefined;
     if (await findLedgerEntryByKey(db, starsRefundKey(tx.id))) return undefined;
-    let entry: Awaited<ReturnType<BillingService['topUp']>>;
+    let credited: CreditedPayment | undefined;
     try {
-      entry = await billing.topUp(source.user.id, pack.credits, {
-        idempotencyKey: starsTopUpKey(tx.id),
-        reference: tx.id,
-        reason: RECONCILED_REASON,
-      });
+      credited = await creditPayment(
+        { billing, provider: starsProvider },
+        { userId: source.user.id, chargeId: tx.id, paid, reason: RECONCILED_REASON },
+      );
     } catch (error) {
       if (!(error instanceof UnknownUserError)) throw error;
       logger.warn('Stars payment from a user the bot does not know', {
@@ -147,15 +139,7 @@ export function createStarsReconciler(deps: StarsReconcilerDeps): StarsReconcile
       return undefined;
     }
     // The live handler posted it between our check and our top-up: it has told the user.
-    if (entry.reason !== RECONCILED_REASON) return undefined;
-    return {
-      chargeId: tx.id,
-      userId: source.user.id,
-      credits: pack.credits,
-      stars: tx.amount,
-      balanceAfter: entry.balanceAfter,
-      target: decodeInvoicePayload(source.invoice_payload ?? '')?.target,
-    };
+    return credited && { ...credited, stars: tx.amount };
   };
 
   return {

@@ -1,3 +1,4 @@
+import type { JobNotifier } from '../jobs/job-notifier.ts';
 import type { Generation, ResultKind } from './generation.ts';
 
 /** What a delivery sent, kept so /history can re-send it after KIE's URLs expire. */
@@ -13,10 +14,10 @@ export type GenerationProgress =
   | { readonly type: 'step' };
 
 /**
- * How the service reaches Telegram without knowing it. The composition root implements these with
- * the bot's API; tests implement them in memory. Each is optional: without it the service skips that part.
+ * How the service reaches Telegram without knowing it (see JobNotifier for the contract). Each part
+ * is optional: without it the service skips that part.
  */
-export interface GenerationHooks {
+export interface GenerationNotifier extends Partial<JobNotifier<Generation, GenerationProgress>> {
   /**
    * The input to send to KIE: the stored input plus, for edit / image-to-video models, the URL of
    * the user's photo uploaded to KIE (never a Telegram file URL: it contains the bot token).
@@ -27,15 +28,8 @@ export interface GenerationHooks {
    * refuses it for good (refund at once); any other error is retried a few times, then refunded.
    */
   deliver?(generation: Generation): Promise<DeliveredResult>;
-  /**
-   * Called after every step with the generation's new state (and while it waits in the KIE queue).
-   * Must not throw; the status message and chat actions live here.
-   */
-  onProgress?(generation: Generation, progress: GenerationProgress): Promise<void>;
-  /**
-   * Tells the user how a generation that ended badly ended: why, the refund, the error reference.
-   * Throws only when telling may work later (Telegram or the network away): the worker retries with
-   * a backoff. Resolves when told, or when the user cannot be told at all (blocked the bot).
-   */
-  notifyFinal?(generation: Generation): Promise<void>;
+  /** Called after every step with the generation's new state (and while it waits in the KIE queue). */
+  progress?(generation: Generation, progress: GenerationProgress): Promise<void>;
+  /** Tells the user how a generation that ended badly ended: why, the refund, the error reference. */
+  refunded?(generation: Generation): Promise<void>;
 }

@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import {
   decodeInvoicePayload,
   encodeInvoicePayload,
-} from '../../../../src/bot/features/payments/invoice-payload.ts';
-import { matchPack, paidPack } from '../../../../src/bot/features/payments/match-pack.ts';
+} from '../../../../src/services/payments/stars/invoice-payload.ts';
+import { matchPack, paidPack } from '../../../../src/services/payments/stars/match-pack.ts';
 
 const packs = [
   { id: 'small', credits: 100, stars: 50, title: { en: 'Small', ru: 'Малый' } },
