@@ -116,7 +116,11 @@ describe('parseConfig', () => {
       { ADMIN_IDS: '1,bob' },
       /^ADMIN_IDS: must be comma-separated Telegram user ids, got "bob"/,
     ],
-    ['an unsupported DEFAULT_LANGUAGE', { DEFAULT_LANGUAGE: 'de' }, /^DEFAULT_LANGUAGE: must be ru or en/],
+    [
+      'an unsupported DEFAULT_LANGUAGE',
+      { DEFAULT_LANGUAGE: 'de' },
+      /^DEFAULT_LANGUAGE: must be one of en, ru/,
+    ],
     ['an unknown LOG_LEVEL', { LOG_LEVEL: 'verbose' }, /^LOG_LEVEL: must be one of/],
     ['a non-URL KIE_BASE_URL', { KIE_BASE_URL: 'api.kie.ai' }, /^KIE_BASE_URL: must be an http\(s\) URL/],
     [

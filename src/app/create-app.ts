@@ -2,6 +2,7 @@ import type { CreateBotOptions } from '../bot/index.ts';
 import { installFeatures } from '../bot/install-features.ts';
 import { createTelegramEdge, type TelegramEdge } from '../bot/telegram-edge.ts';
 import { CatalogError, loadCatalog, marginProblems } from '../catalog/index.ts';
+import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { createDatabase, type DatabaseHandle } from '../db/database.ts';
 import { InFlight } from '../in-flight.ts';
@@ -25,6 +26,8 @@ export interface AppOptions extends CreateBotOptions {
   readonly database?: DatabaseHandle;
   /** The clock of the update inbox and the Stars reconciliation (tests skip time). @default () => new Date() */
   readonly now?: () => Date;
+  /** Test seam: the timers of the update retry sweep and the Stars reconciliation. @default systemClock */
+  readonly timers?: Clock;
   /** Test seam: wraps the ledger (fault injection). Production never sets it. */
   readonly decorateBilling?: (billing: BillingService) => BillingService;
 }
@@ -119,6 +122,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     senders,
     catalog,
     clock,
+    timers: options.timers,
   });
   const lifecycle = createLifecycle({
     config,

@@ -27,7 +27,7 @@ export interface ServicesDeps {
   readonly edge: TelegramEdge;
   readonly senders: TelegramSenders;
   readonly users: UserService;
-  /** The clock of the update inbox. */
+  /** The clock of the update inbox and the KIE rate limiter. */
   readonly clock: () => Date;
   /** Test seam: wraps the ledger (fault injection). */
   readonly decorateBilling?: ((billing: BillingService) => BillingService) | undefined;
@@ -48,7 +48,7 @@ export function createServices(deps: ServicesDeps): Services {
   const plainBilling = createBillingService(database.db);
   const billing = deps.decorateBilling?.(plainBilling) ?? plainBilling;
   const inbox = createUpdateInbox({ db: database.db, instanceId: config.instanceId, now: deps.clock });
-  const { kie, llm } = createClients(config);
+  const { kie, llm } = createClients(config, deps.clock);
   const drafts = createDraftService(database.db);
   const alerts = createAdminAlerts({
     db: database.db,

@@ -2,6 +2,7 @@ import type { Bot } from 'grammy';
 import type { BotContext } from '../bot/context.ts';
 import type { Catalog } from '../catalog/index.ts';
 import type { KieClient } from '../clients/kie/index.ts';
+import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { DatabaseHandle } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
@@ -31,6 +32,8 @@ export interface WorkersDeps {
   readonly inbox: UpdateInbox;
   readonly kie: KieClient | undefined;
   readonly clock: () => Date;
+  /** The timers of the retry sweep and the reconciliation (tests move time themselves). @default systemClock */
+  readonly timers?: Clock;
 }
 
 /** The periodic tasks every instance runs besides the generation and protocol workers. */
@@ -50,7 +53,7 @@ export interface Workers {
 }
 
 export function createWorkers(deps: WorkersDeps): Workers {
-  const { config, logger, database, bot, senders, catalog, billing, inbox, kie, clock } = deps;
+  const { config, logger, database, bot, senders, catalog, billing, inbox, kie, clock, timers } = deps;
   const reconciler = createStarsReconciler({
     db: database.db,
     billing,
@@ -76,6 +79,7 @@ export function createWorkers(deps: WorkersDeps): Workers {
     intervalMs: Math.min(config.stars.reconcileIntervalMs, 60_000),
     run: () => runLeased(reconcileLease, () => reconciler.reconcile()),
     logger,
+    clock: timers,
   });
   // KIE's balance, checked by every instance (free); no key, DRY_RUN (KIE is never called) or
   // KIE_BALANCE_CHECK_MS=0: no check, no gauge.
@@ -102,6 +106,7 @@ export function createWorkers(deps: WorkersDeps): Workers {
     intervalMs: UPDATE_RETRY_SWEEP_MS,
     run: retryUpdates,
     logger,
+    clock: timers,
   });
   return {
     retryTask,

@@ -30,7 +30,7 @@ export const behaviourConfig = {
   /** Used when a user picked no language and Telegram's is none the bot speaks. @default 'en' */
   defaultLanguage: fromEnv(
     'DEFAULT_LANGUAGE',
-    z.enum(LANGUAGES, { message: 'must be ru or en' }).default('en'),
+    z.enum(LANGUAGES, { message: `must be one of ${LANGUAGES.join(', ')}` }).default('en'),
   ),
   /** @default 'info' */
   logLevel: fromEnv(

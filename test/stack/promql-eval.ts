@@ -79,7 +79,8 @@ interface Context {
   readonly depth: number;
 }
 
-const EXPRESSION_NODES = new Set([
+/** The PromQL grammar's node names that are expressions (the rest are keywords, modifiers, names). */
+export const EXPRESSION_NODES: ReadonlySet<string> = new Set([
   'VectorSelector',
   'MatrixSelector',
   'OffsetExpr',

@@ -11,6 +11,7 @@
  * `label_replace` / `label_join` / `count_values` create one. A metric whose labels are unknown
  * (not exported, reported by the name check) matches anything, so it is not reported twice.
  */
+import { EXPRESSION_NODES } from './promql-eval.ts';
 import { childrenOf, parseQuery, type SyntaxNode } from './query-parser.ts';
 
 /** The labels of a stored metric (Prometheus names, `__name__` excluded); undefined when unknown. */
@@ -19,19 +20,6 @@ export type LabelSchema = (metric: string) => ReadonlySet<string> | undefined;
 /** A label set, `any` when built on an unknown metric, `scalar` for numbers and strings. */
 type Labels = ReadonlySet<string> | 'any' | 'scalar';
 
-const EXPRESSIONS = new Set([
-  'VectorSelector',
-  'MatrixSelector',
-  'OffsetExpr',
-  'SubqueryExpr',
-  'FunctionCall',
-  'AggregateExpr',
-  'BinaryExpr',
-  'UnaryExpr',
-  'ParenExpr',
-  'NumberDurationLiteral',
-  'StringLiteral',
-]);
 /** Aggregations whose result keeps each input series' labels. */
 const KEEP_LABELS = new Set(['topk', 'bottomk', 'limitk', 'limit_ratio']);
 /** Functions whose result has no labels. */
@@ -55,7 +43,7 @@ function unquote(literal: string): string {
 }
 
 function expressionsIn(node: SyntaxNode): SyntaxNode[] {
-  return childrenOf(node).filter((c) => EXPRESSIONS.has(c.name));
+  return childrenOf(node).filter((c) => EXPRESSION_NODES.has(c.name));
 }
 
 function labelNames(walk: Walk, grouping: SyntaxNode | undefined): string[] {
@@ -162,7 +150,9 @@ function binaryLabels(walk: Walk, node: SyntaxNode): Labels {
   const left = lhs ? labelsOf(walk, lhs) : 'scalar';
   const right = rhs ? labelsOf(walk, rhs) : 'scalar';
   if (left === 'scalar' || right === 'scalar') return left === 'scalar' ? right : left;
-  const op = childrenOf(node).find((c) => !EXPRESSIONS.has(c.name) && c.name !== 'MatchingModifierClause');
+  const op = childrenOf(node).find(
+    (c) => !EXPRESSION_NODES.has(c.name) && c.name !== 'MatchingModifierClause',
+  );
   const clause = childrenOf(node).find((c) => c.name === 'MatchingModifierClause');
   const parts = clause ? childrenOf(clause) : [];
   const groupings = parts.filter((c) => c.name === 'GroupingLabels');

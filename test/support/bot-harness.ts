@@ -17,8 +17,8 @@ export interface HarnessOptions {
   readonly fake?: TelegramFake;
   readonly testDb?: TestDatabase;
   readonly rateLimits?: false | { globalPerSecond: number; perChatPerSecond: number };
-  /** The app's clock and fault-injection seams. */
-  readonly app?: Pick<AppOptions, 'now' | 'decorateBilling'>;
+  /** The app's clock, timers and fault-injection seams. */
+  readonly app?: Pick<AppOptions, 'now' | 'timers' | 'decorateBilling'>;
 }
 
 /** The bot running against the Telegram fake over real HTTP, on a private test database. */

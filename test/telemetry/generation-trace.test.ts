@@ -4,6 +4,7 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { assertSpan, childrenOf, findSpan } from '../support/assert-span.ts';
 import { setupTestTelemetry } from '../support/otel.ts';
+import { waitUntil } from '../support/wait-until.ts';
 
 // Telemetry first, then the app: pg, http and winston must load after the instrumentations.
 const otel = await setupTestTelemetry();
@@ -28,8 +29,12 @@ describe(`a generation is one trace, from the confirming update to delivery or r
     if (waitFor === 'photo')
       await user.waitForMessage((m) => m.media?.kind === 'photo', { timeoutMs: 10_000 });
     else await user.waitForMessage((m) => waitFor.test(m.text ?? ''), { timeoutMs: 10_000 });
-    // The worker's last step ends just after the message; let its spans finish.
-    await new Promise((r) => setTimeout(r, 300));
+    // The worker's last step ends just after the message: wait for its span, which ends after its children.
+    const lastStep = (s: ReadableSpan) =>
+      s.name === 'bot.generation.step' &&
+      attr(s, 'enduser.id') === String(userId) &&
+      /^(delivered|failed|refunded|timed_out)$/.test(String(attr(s, 'bot.generation.status')));
+    await waitUntil('the last generation step span', () => otel.spans.getFinishedSpans().some(lastStep));
     const spans = otel.spans.getFinishedSpans();
     const confirmUpdate = spans.find(
       (s) =>

@@ -1,3 +1,4 @@
+import { type Clock, type ClockTimer, systemClock } from '../../clock.ts';
 import type { Logger } from '../../logger.ts';
 
 /** A job run now and then every `intervalMs`, one run at a time, that a stop lets finish (bounded). */
@@ -16,11 +17,14 @@ export interface PeriodicTaskOptions {
   readonly intervalMs: number;
   readonly run: () => Promise<unknown>;
   readonly logger: Logger;
+  /** The timers between runs (tests move time themselves). @default systemClock */
+  readonly clock?: Clock;
 }
 
 export function createPeriodicTask(options: PeriodicTaskOptions): PeriodicTask {
   const { name, intervalMs, run, logger } = options;
-  let timer: NodeJS.Timeout | undefined;
+  const clock = options.clock ?? systemClock;
+  let timer: ClockTimer | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;
 
@@ -43,7 +47,8 @@ export function createPeriodicTask(options: PeriodicTaskOptions): PeriodicTask {
   const schedule = () => {
     if (stopped) return;
     // unref: a pending run never keeps the process alive on its own.
-    timer = setTimeout(() => void runNow().finally(schedule), intervalMs).unref();
+    timer = clock.setTimeout(() => void runNow().finally(schedule), intervalMs);
+    timer.unref();
   };
 
   return {
@@ -53,7 +58,7 @@ export function createPeriodicTask(options: PeriodicTaskOptions): PeriodicTask {
     },
     async stop(graceMs) {
       stopped = true;
-      clearTimeout(timer);
+      if (timer) clock.clearTimeout(timer);
       if (!running) return;
       let wait: NodeJS.Timeout | undefined;
       await Promise.race([running, new Promise<void>((resolve) => (wait = setTimeout(resolve, graceMs)))]);
