@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, sql, type UpdateObject } from 'kysely';
 import type { Database } from '../schema.ts';
 
 /** What a claim needs: the update, who takes it, until when, and how many tries it may have. */
@@ -77,15 +77,13 @@ export async function completeUpdate(
   key: ClaimKey,
   lastError: string | null,
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('processed_updates')
-    .set({ state: 'done', payload: null, lease_until: null, next_attempt_at: null, last_error: lastError })
-    .where('bot_id', '=', key.botId)
-    .where('update_id', '=', key.updateId)
-    .where('state', '=', 'claimed')
-    .where('attempts', '=', key.attempt)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  return updateClaim(db, key, {
+    state: 'done',
+    payload: null,
+    lease_until: null,
+    next_attempt_at: null,
+    last_error: lastError,
+  });
 }
 
 /** Gives a claimed update back for another attempt at `dueAt`; false when the claim was lost meanwhile. */
@@ -95,15 +93,24 @@ export async function releaseUpdateForRetry(
   dueAt: Date,
   lastError: string,
 ): Promise<boolean> {
+  return updateClaim(db, key, {
+    state: 'retry',
+    lease_until: null,
+    claimed_by: null,
+    next_attempt_at: dueAt,
+    last_error: lastError,
+  });
+}
+
+/** Updates the row only while `key`'s claim still holds it (same attempt, still claimed). */
+async function updateClaim(
+  db: Kysely<Database>,
+  key: ClaimKey,
+  set: UpdateObject<Database, 'processed_updates'>,
+): Promise<boolean> {
   const result = await db
     .updateTable('processed_updates')
-    .set({
-      state: 'retry',
-      lease_until: null,
-      claimed_by: null,
-      next_attempt_at: dueAt,
-      last_error: lastError,
-    })
+    .set(set)
     .where('bot_id', '=', key.botId)
     .where('update_id', '=', key.updateId)
     .where('state', '=', 'claimed')

@@ -4,6 +4,7 @@ import { context, trace } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { findSpan } from '../../support/assert-span.ts';
 import { setupTestTelemetry } from '../../support/otel.ts';
+import { waitUntil } from '../../support/wait-until.ts';
 
 // Telemetry first, then the app: its modules must load after the instrumentations.
 const otel = await setupTestTelemetry();
@@ -66,10 +67,15 @@ describe('Bot API requests carry the trace context', () => {
       const update = await user.sendCommand('/start');
       const reply = await user.waitForMessage();
 
-      // The fake records a call once its answer is written: a moment after the message exists.
+      // The fake records a call once its answer is written, a moment after the message exists; the
+      // update's root span ends after its handler returns, later still on a loaded machine.
       const findCall = () =>
         harness?.fake.calls(TEST_TOKEN).find((c) => c.method === 'sendMessage' && c.payload.chat_id === 3131);
-      for (let i = 0; i < 100 && !findCall(); i++) await new Promise((r) => setTimeout(r, 20));
+      const ended = (name: string) => otel.spans.getFinishedSpans().some((s) => s.name === name);
+      await waitUntil(
+        'the recorded sendMessage and the ended update span',
+        () => findCall() !== undefined && ended('bot.update message') && ended('telegram.api sendMessage'),
+      );
       const call = findCall();
       assert.ok(call?.traceId, 'sendMessage carried a traceparent');
       assert.equal(call.updateId, update.update_id);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { createTelegramFake, type TelegramFake } from '@tg-genbot/fakes/telegram';
 import type { Update } from 'grammy/types';
@@ -9,6 +10,10 @@ const TOKEN = '1009:test-token-rendering';
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const USER = 9001;
 // A 2×2 PNG.
+// Real media (the KIE fake's samples): a body the browser cannot decode fires `error`, and the page
+// rightly swaps the player for a "no longer available" note, which would race the checks below.
+const MP3 = readFileSync(new URL('../../../packages/fakes/src/kie/assets/result.mp3', import.meta.url));
+const MP4 = readFileSync(new URL('../../../packages/fakes/src/kie/assets/result.mp4', import.meta.url));
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP4z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
   'base64',
@@ -133,9 +138,9 @@ describe('web chat rendering in headless Chromium', { skip: chromiumSkipReason()
     const image = page.locator(`#msg-${photo.message_id} img.photo`);
     await image.waitFor();
     await until('the photo is decoded', async () => (await naturalWidth(image)) === 2);
-    const video = await bot('sendVideo', upload('video', 'clip.mp4', 'video/mp4', new Uint8Array(16)));
+    const video = await bot('sendVideo', upload('video', 'clip.mp4', 'video/mp4', MP4));
     await page.locator(`#msg-${video.message_id} video[controls]`).waitFor();
-    const audio = await bot('sendAudio', upload('audio', 'song.mp3', 'audio/mpeg', new Uint8Array(16)));
+    const audio = await bot('sendAudio', upload('audio', 'song.mp3', 'audio/mpeg', MP3));
     await page.locator(`#msg-${audio.message_id} audio[controls]`).waitFor();
     const doc = await bot('sendDocument', upload('document', 'report.txt', 'text/plain', 'the report'));
     const link = page.locator(`#msg-${doc.message_id} a.document`);
