@@ -10,6 +10,7 @@ import {
 import type { Database } from '../../db/schema.ts';
 import type { GenerationRow, GenerationStatus, GenerationUpdate } from '../../db/tables/generations.table.ts';
 import type { Logger } from '../../logger.ts';
+import { fitText } from '../../text/cut-text.ts';
 import type { BillingService } from '../billing/billing.service.ts';
 import { toGeneration } from './generation.ts';
 import type { GenerationMetrics } from './generation-metrics.ts';
@@ -103,7 +104,7 @@ export function createStepKit(ctx: StepContext): StepKit {
         status: to,
         refund_entry_id: refund?.id ?? null,
         fail_code: fail.failCode,
-        fail_msg: fail.failMsg?.slice(0, 500) ?? null,
+        fail_msg: fail.failMsg === undefined ? null : fitText(fail.failMsg, 500),
         notice_pending: true,
         notice_attempts: 0,
         next_run_at: now,
