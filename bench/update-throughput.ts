@@ -15,7 +15,13 @@ export interface ThroughputResult {
   readonly updatesPerSecond: number;
   /** CPU time the bot process spent per update (user + system), from /proc. */
   readonly cpuMsPerUpdate: number;
+  /** The measured phase on the monotonic clock in µs (the clock of a .cpuprofile's timestamps). */
+  readonly windowUs: readonly [number, number];
+  /** The bot's pid (names its .cpuprofile when profiling). */
+  readonly pid: number | undefined;
 }
+
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
 /** User + system CPU time of a process in ms (Linux /proc; 0 elsewhere). */
 function cpuMs(pid: number | undefined): number {
@@ -30,7 +36,7 @@ function cpuMs(pid: number | undefined): number {
 
 /**
  * Runs the real bot process (`npm start`'s command line) against the Telegram fake and measures
- * how fast it turns N updates (users sending /help) into N replies, after a warm-up.
+ * how fast it turns N updates (users sending /start) into N replies, after a warm-up.
  */
 export async function measureThroughput(options: {
   mode: ThroughputResult['mode'];
@@ -38,6 +44,8 @@ export async function measureThroughput(options: {
   users: number;
   receiver: OtlpReceiver;
   databaseUrl?: string;
+  /** Writes a V8 CPU profile of the bot process into this directory (at exit). */
+  profileDir?: string;
 }): Promise<ThroughputResult> {
   const fake = createTelegramFake({ rateLimits: false, defaultToken: TOKEN, firstUpdateId: Date.now() });
   await fake.start();
@@ -67,8 +75,9 @@ export async function measureThroughput(options: {
     // The happy path logs nothing per update at info; start-up is logged there.
     LOG_LEVEL: 'info',
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
-    // Profiling both modes: BENCH_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=…'.
-    ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+    ...(options.profileDir
+      ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${options.profileDir} --cpu-prof-interval=250` }
+      : {}),
     ...telemetry,
   });
   try {
@@ -89,7 +98,7 @@ export async function measureThroughput(options: {
         fake.on('bot-message', onMessage);
       });
       const started = performance.now();
-      for (let i = 0; i < count; i++) await users[i % users.length]?.sendCommand('/help');
+      for (let i = 0; i < count; i++) await users[i % users.length]?.sendCommand('/start');
       let timer: NodeJS.Timeout | undefined;
       const stuck = new Promise<never>((_, reject) => {
         timer = setTimeout(
@@ -103,9 +112,13 @@ export async function measureThroughput(options: {
     };
     await run(Math.min(200, options.updates)); // warm-up: JIT, connection pools, first inserts
     const cpuBefore = cpuMs(bot.child.pid);
+    const from = nowUs();
     const seconds = await run(options.updates);
+    const to = nowUs();
     const cpuMsPerUpdate = (cpuMs(bot.child.pid) - cpuBefore) / options.updates;
     return {
+      windowUs: [from, to],
+      pid: bot.child.pid,
       mode: options.mode,
       updates: options.updates,
       seconds,
