@@ -26,7 +26,10 @@ const RULES: ReadonlyArray<readonly [category: string, test: RegExp]> = [
   ['metric recording', /sdk-metrics|\/src\/telemetry\/(metrics|observed-gauges)/],
   ['DB query spans', /instrumentation-pg|\/src\/db\/traced-dialect/],
   ['http/undici instrumentation', /instrumentation-(http|undici)/],
-  ['auto-instrumentation hooks', /import-in-the-middle|require-in-the-middle|shimmer|\/instrumentation\/build/],
+  [
+    'auto-instrumentation hooks',
+    /import-in-the-middle|require-in-the-middle|shimmer|\/instrumentation\/build/,
+  ],
   ['span creation, attributes, end (SDK)', /@opentelemetry\/(sdk-trace|api|core|resources)\//],
   [
     'our span + attribute code',
@@ -34,7 +37,7 @@ const RULES: ReadonlyArray<readonly [category: string, test: RegExp]> = [
   ],
   ['async context', /context-async-hooks|async_local_storage|async_hooks/],
   ['winston logging', /\/node_modules\/(winston|logform|triple-beam|readable-stream)\//],
-  ['grammY', /\/node_modules\/grammy\//],
+  ['grammY (and its node-fetch)', /\/node_modules\/(grammy|node-fetch|whatwg-url|tr46)\//],
   ['database driver (Kysely, pg, PGlite)', /\/node_modules\/(kysely|pg|pg-[a-z]+|@electric-sql\/pglite)\//],
   ['bot code (src/)', /\/src\//],
 ];
@@ -66,10 +69,12 @@ export function summariseProfile(file: string, fromUs: number, toUs: number): Ma
     const cached = categoryOfNode.get(leaf);
     if (cached) return cached;
     let category: string | undefined;
+    // The innermost frame outside Node's own code decides: a wrapper (an instrumentation's patched
+    // http.request) is charged for its own work, not for the library code it calls.
     for (let id: number | undefined = leaf; id !== undefined && !category; id = parent.get(id)) {
       const url = frames.get(id)?.url ?? '';
-      if (url && !url.startsWith('node:')) category = byCategoryOf(url);
-      else if (url.includes('async_')) category = byCategoryOf(url);
+      if (url.includes('async_')) category = byCategoryOf(url);
+      else if (url && !url.startsWith('node:')) category = byCategoryOf(url) ?? 'other libraries';
     }
     if (!category) {
       const name = frames.get(leaf)?.functionName ?? '';

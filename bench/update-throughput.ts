@@ -9,7 +9,8 @@ import type { OtlpReceiver } from '../test/support/otlp-receiver.ts';
 const TOKEN = '7012345678:AAE-bench_Token-abcdefghijklmnopqrstuvw';
 
 export interface ThroughputResult {
-  readonly mode: 'telemetry-on' | 'telemetry-off';
+  /** Our bot with or without telemetry, or the minimal grammY bot of bench/baseline-bot.ts. */
+  readonly mode: 'telemetry-on' | 'telemetry-off' | 'baseline';
   readonly updates: number;
   readonly seconds: number;
   readonly updatesPerSecond: number;
@@ -65,7 +66,7 @@ export async function measureThroughput(options: {
           ),
         }
       : { OTEL_SDK_DISABLED: 'true' };
-  const bot = startBotProcess({
+  const env: Record<string, string> = {
     BOT_TOKEN: TOKEN,
     TELEGRAM_API_ROOT: fake.apiRoot,
     // In memory: disk flushes would add noise that has nothing to do with telemetry.
@@ -79,7 +80,9 @@ export async function measureThroughput(options: {
       ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${options.profileDir} --cpu-prof-interval=250` }
       : {}),
     ...telemetry,
-  });
+  };
+  const bot =
+    options.mode === 'baseline' ? startBotProcess(env, 'bench/baseline-bot.ts', []) : startBotProcess(env);
   try {
     await bot.waitFor(/Bot started/, 30_000);
     const users = Array.from({ length: options.users }, (_, i) =>

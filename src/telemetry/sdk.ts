@@ -123,10 +123,12 @@ export function startTelemetry(options: TelemetryOptions = {}): Telemetry {
             req.url === '/readyz' ||
             BOT_API_PATH.test(req.url ?? '') ||
             SANDBOX_WEB_CHAT_PATH.test(req.url ?? ''),
-          // Bot API calls already have a CLIENT span (telegram.api …) with Telegram's verdict; an
-          // http span under each doubled the tracing cost (npm run bench) and sent our traceparent to
-          // Telegram. KIE and LLM calls go through undici and keep their spans.
-          ignoreOutgoingRequestHook: (req) => BOT_API_PATH.test(req.path ?? ''),
+          // Outgoing http is only grammY's transport (node-fetch) and the OTLP exporters: Bot API
+          // calls already have a CLIENT span (telegram.api …) with Telegram's verdict, and exports are
+          // never traced. Patching http.request for them cost more CPU per update than all our spans
+          // (npm run bench's profile) and sent our traceparent to Telegram. KIE and LLM calls go
+          // through fetch (undici) and keep their spans.
+          disableOutgoingRequestInstrumentation: true,
         },
         // Parameter values stay off spans; pg spans only inside an update or a job.
         '@opentelemetry/instrumentation-pg': {

@@ -18,8 +18,13 @@ export interface BotProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function startBotProcess(env: Record<string, string>, entry = 'src/main.ts'): BotProcess {
-  const child = spawn(process.execPath, ['--import', './src/instrumentation.ts', entry], {
+/** `preload` is what `npm start` imports first (telemetry); the bench's baseline bot goes without. */
+export function startBotProcess(
+  env: Record<string, string>,
+  entry = 'src/main.ts',
+  preload: readonly string[] = ['--import', './src/instrumentation.ts'],
+): BotProcess {
+  const child = spawn(process.execPath, [...preload, entry], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,4 +1,5 @@
 import { type Kysely, sql, type UpdateObject } from 'kysely';
+import { preparedQuery } from '../prepared-query.ts';
 import type { Database } from '../schema.ts';
 
 /** What a claim needs: the update, who takes it, until when, and how many tries it may have. */
@@ -28,7 +29,13 @@ export interface ClaimKey {
  * let exactly one through.
  */
 export async function claimUpdate(db: Kysely<Database>, claim: ClaimRequest): Promise<number | undefined> {
-  const row = await db
+  const { rows } = await claimStatement(db, claim);
+  return rows[0]?.attempts;
+}
+
+// Per update, so compiled once (src/db/prepared-query.ts).
+const claimStatement = preparedQuery((db, claim: ClaimRequest) =>
+  db
     .insertInto('processed_updates')
     .values({
       bot_id: claim.botId,
@@ -66,10 +73,8 @@ export async function claimUpdate(db: Kysely<Database>, claim: ClaimRequest): Pr
           ]),
         ),
     )
-    .returning('attempts')
-    .executeTakeFirst();
-  return row?.attempts;
-}
+    .returning('attempts'),
+);
 
 /** Marks a claimed update handled and drops its JSON; false when the claim was lost meanwhile. */
 export async function completeUpdate(
@@ -77,14 +82,20 @@ export async function completeUpdate(
   key: ClaimKey,
   lastError: string | null,
 ): Promise<boolean> {
-  return updateClaim(db, key, {
-    state: 'done',
-    payload: null,
-    lease_until: null,
-    next_attempt_at: null,
-    last_error: lastError,
-  });
+  const result = await completeStatement(db, { ...key, lastError });
+  return (result.numAffectedRows ?? 0n) > 0n;
 }
+
+// Per update, so compiled once (src/db/prepared-query.ts); the same guard as updateClaim's.
+const completeStatement = preparedQuery((db, p: ClaimKey & { lastError: string | null }) =>
+  db
+    .updateTable('processed_updates')
+    .set({ state: 'done', payload: null, lease_until: null, next_attempt_at: null, last_error: p.lastError })
+    .where('bot_id', '=', p.botId)
+    .where('update_id', '=', p.updateId)
+    .where('state', '=', 'claimed')
+    .where('attempts', '=', p.attempt),
+);
 
 /** Gives a claimed update back for another attempt at `dueAt`; false when the claim was lost meanwhile. */
 export async function releaseUpdateForRetry(

@@ -1,4 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import { preparedQuery } from '../prepared-query.ts';
 import type { Database } from '../schema.ts';
 import type { UserRow } from '../tables/users.table.ts';
 
@@ -14,19 +15,30 @@ export async function upsertSeenUser(
   now: Date,
   telegramLanguage?: string,
 ): Promise<UserRow> {
-  return db
-    .insertInto('users')
-    .values({ id, first_seen_at: now, last_seen_at: now, telegram_language: telegramLanguage ?? null })
-    .onConflict((oc) =>
-      oc.column('id').doUpdateSet({
-        last_seen_at: now,
-        blocked_at: null,
-        ...(telegramLanguage !== undefined && { telegram_language: telegramLanguage }),
-      }),
-    )
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const { rows } = await upsertSeenStatement(db, { id, now, telegramLanguage: telegramLanguage ?? null });
+  const row = rows[0];
+  if (!row) throw new Error(`upsert of user ${id} returned no row`);
+  return row;
 }
+
+// Per update, so compiled once (src/db/prepared-query.ts): one SQL text whether or not the update
+// carries a language_code (excluded is the inserted row; null there keeps the stored language).
+const upsertSeenStatement = preparedQuery(
+  (db, p: { id: number; now: Date; telegramLanguage: string | null }) =>
+    db
+      .insertInto('users')
+      .values({ id: p.id, first_seen_at: p.now, last_seen_at: p.now, telegram_language: p.telegramLanguage })
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet({
+          last_seen_at: p.now,
+          blocked_at: null,
+          telegram_language: sql<
+            string | null
+          >`coalesce(excluded.telegram_language, users.telegram_language)`,
+        }),
+      )
+      .returningAll(),
+);
 
 /** Reads one user by Telegram id. */
 export async function findUserById(db: Db, id: number): Promise<UserRow | undefined> {
