@@ -104,12 +104,16 @@ export function summariseProfile(file: string, fromUs: number, toUs: number): Ma
   return totals;
 }
 
-/** A table of µs per update per category, telemetry on vs off, sorted by what telemetry adds. */
+/**
+ * A table of µs per update per category of two runs (telemetry off vs on, or the baseline bot vs
+ * ours), sorted by what the second adds.
+ */
 export function formatProfileTable(
   off: Map<string, number>,
   offUpdates: number,
   on: Map<string, number>,
   onUpdates: number,
+  labels: readonly [string, string] = ['off', 'on'],
 ): string {
   const categories = [...new Set([...off.keys(), ...on.keys()])];
   const rows = categories
@@ -129,7 +133,7 @@ export function formatProfileTable(
   const line = (r: typeof total) =>
     `| ${r.category.padEnd(38)} | ${r.offUs.toFixed(0).padStart(6)} | ${r.onUs.toFixed(0).padStart(6)} | ${(r.added >= 0 ? '+' : '') + r.added.toFixed(0).padStart(5)} |`;
   return [
-    `| ${'µs of CPU per update'.padEnd(38)} |    off |     on | added |`,
+    `| ${'µs of CPU per update'.padEnd(38)} | ${labels[0].padStart(6)} | ${labels[1].padStart(6)} | added |`,
     `|${'-'.repeat(40)}|-------:|-------:|------:|`,
     ...rows.map(line),
     line(total),

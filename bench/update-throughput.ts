@@ -1,12 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTelegramFake } from '@tg-genbot/fakes/telegram';
+import { createTelegramFake, type FakeUser, type TelegramFake } from '@tg-genbot/fakes/telegram';
 import { startBotProcess } from '../test/support/bot-process.ts';
 import { freePort } from '../test/support/free-port.ts';
 import type { OtlpReceiver } from '../test/support/otlp-receiver.ts';
 
-const TOKEN = '7012345678:AAE-bench_Token-abcdefghijklmnopqrstuvw';
+export const TOKEN = '7012345678:AAE-bench_Token-abcdefghijklmnopqrstuvw';
 
 export interface ThroughputResult {
   /** Our bot with or without telemetry, or the minimal grammY bot of bench/baseline-bot.ts. */
@@ -25,7 +25,7 @@ export interface ThroughputResult {
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
 /** User + system CPU time of a process in ms (Linux /proc; 0 elsewhere). */
-function cpuMs(pid: number | undefined): number {
+export function cpuMs(pid: number | undefined): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
     // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name.
@@ -33,6 +33,40 @@ function cpuMs(pid: number | undefined): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * Users send /start round-robin, one after another as fast as the fake takes them; resolves with
+ * the seconds until the bot has sent as many messages (each /start has one reply).
+ */
+export async function sendStarts(
+  fake: TelegramFake,
+  users: readonly FakeUser[],
+  count: number,
+  output: () => string,
+): Promise<number> {
+  let replies = 0;
+  const done = new Promise<void>((resolve) => {
+    const onMessage = () => {
+      replies += 1;
+      if (replies === count) {
+        fake.off('bot-message', onMessage);
+        resolve();
+      }
+    };
+    fake.on('bot-message', onMessage);
+  });
+  const started = performance.now();
+  for (let i = 0; i < count; i++) await users[i % users.length]?.sendCommand('/start');
+  let timer: NodeJS.Timeout | undefined;
+  const stuck = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`only ${replies}/${count} replies after 60 s:\n${output().slice(-2000)}`)),
+      60_000,
+    );
+  });
+  await Promise.race([done, stuck]).finally(() => clearTimeout(timer));
+  return (performance.now() - started) / 1000;
 }
 
 /**
@@ -88,31 +122,7 @@ export async function measureThroughput(options: {
     const users = Array.from({ length: options.users }, (_, i) =>
       fake.user({ id: 10_000 + i, firstName: `B${i}` }),
     );
-    const run = async (count: number) => {
-      let replies = 0;
-      const done = new Promise<void>((resolve) => {
-        const onMessage = () => {
-          replies += 1;
-          if (replies === count) {
-            fake.off('bot-message', onMessage);
-            resolve();
-          }
-        };
-        fake.on('bot-message', onMessage);
-      });
-      const started = performance.now();
-      for (let i = 0; i < count; i++) await users[i % users.length]?.sendCommand('/start');
-      let timer: NodeJS.Timeout | undefined;
-      const stuck = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(new Error(`only ${replies}/${count} replies after 60 s:\n${bot.output().slice(-2000)}`)),
-          60_000,
-        );
-      });
-      await Promise.race([done, stuck]).finally(() => clearTimeout(timer));
-      return (performance.now() - started) / 1000;
-    };
+    const run = (count: number) => sendStarts(fake, users, count, bot.output);
     await run(Math.min(200, options.updates)); // warm-up: JIT, connection pools, first inserts
     const cpuBefore = cpuMs(bot.child.pid);
     const from = nowUs();

@@ -5,7 +5,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Database } from './schema.ts';
-import { tracedDialect } from './traced-dialect.ts';
+import { type TracedDatabase, tracedDialect } from './traced-dialect.ts';
 
 /** Where the data lives: a PostgreSQL server, or PGlite in a directory (or in memory for tests). */
 export type DatabaseTarget = { url: string; schema?: string } | { dataDir: string } | { memory: true };
@@ -26,6 +26,21 @@ const INT8_OID = 20;
 // Telegram ids and update ids are below 2^53, so numbers are exact and easier to use than strings.
 const parseInt8 = (value: string) => Number(value);
 
+/** The database name, host and port of a connection URL for query spans (never its credentials). */
+function serverOf(url: string): TracedDatabase {
+  try {
+    const parsed = new URL(url);
+    const name = decodeURIComponent(parsed.pathname.slice(1)) || 'postgres';
+    return {
+      name,
+      ...(parsed.hostname ? { serverAddress: parsed.hostname } : {}),
+      serverPort: Number(parsed.port || 5432),
+    };
+  } catch {
+    return { name: 'postgres' }; // A key=value connection string: pg parses it; the span says less.
+  }
+}
+
 /** Opens Kysely over `pg` for a URL, otherwise over embedded PGlite. Nothing connects before this call. */
 export async function createDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
   if ('url' in target) {
@@ -41,7 +56,9 @@ export async function createDatabase(target: DatabaseTarget): Promise<DatabaseHa
             : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
       },
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({
+      dialect: tracedDialect(new PostgresDialect({ pool }), serverOf(target.url)),
+    });
     return {
       db,
       kind: 'postgres',
@@ -56,7 +73,7 @@ export async function createDatabase(target: DatabaseTarget): Promise<DatabaseHa
     mkdirSync(dataDir, { recursive: true });
   }
   const pglite = await PGlite.create(dataDir, { parsers: { [INT8_OID]: parseInt8 } });
-  const db = new Kysely<Database>({ dialect: tracedDialect(new PGliteDialect(pglite), 'pglite') });
+  const db = new Kysely<Database>({ dialect: tracedDialect(new PGliteDialect(pglite), { name: 'pglite' }) });
   return {
     db,
     kind: 'pglite',

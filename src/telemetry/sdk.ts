@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { context, DiagLogLevel, diag, logs } from '@opentelemetry/api';
+import { context, createNoopMeter, DiagLogLevel, diag, logs, type MeterProvider } from '@opentelemetry/api';
 import { type LoggerProvider as LegacyLoggerProvider, logs as legacyLogsApi } from '@opentelemetry/api-logs';
 import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -43,6 +43,14 @@ const BOT_API_PATH = /^\/(file\/)?bot\d+:/;
 
 /** Files and API of the web chat the sandbox's Telegram fake serves (a webhook could be at `/`). */
 const SANDBOX_WEB_CHAT_PATH = /^\/(web|chat\/api)\//;
+
+/**
+ * Given to the auto-instrumentations after start: their metrics (db.client.*, http.*) are in no
+ * dashboard, alert or SLO, and recording them (attribute hashing per pg query and pool event) cost
+ * more CPU per update than all of our own metrics (npm run bench's profile). Their spans stay.
+ */
+const NO_METRICS: MeterProvider = { getMeter: () => createNoopMeter() };
+const RUNTIME_INSTRUMENTATION = '@opentelemetry/instrumentation-runtime-node';
 
 /** Longest time shutdown waits for the last export. */
 const SHUTDOWN_FLUSH_TIMEOUT_MS = 3_000;
@@ -97,6 +105,32 @@ export function startTelemetry(options: TelemetryOptions = {}): Telemetry {
       exportIntervalMillis: Number(env.OTEL_METRIC_EXPORT_INTERVAL ?? 60_000),
     }),
   ];
+  const autoInstrumentations = getNodeAutoInstrumentations({
+    // Noise without insight for a bot.
+    '@opentelemetry/instrumentation-fs': { enabled: false },
+    '@opentelemetry/instrumentation-dns': { enabled: false },
+    '@opentelemetry/instrumentation-net': { enabled: false },
+    '@opentelemetry/instrumentation-http': {
+      // Health probes; and a Telegram fake in this process (the sandbox's, tests'): its Bot API
+      // and web chat are not the bot's work, and the bot's traceparent would pull its server
+      // spans into the bot's traces as duplicates of the telegram.api spans.
+      ignoreIncomingRequestHook: (req) =>
+        req.url === '/healthz' ||
+        req.url === '/readyz' ||
+        BOT_API_PATH.test(req.url ?? '') ||
+        SANDBOX_WEB_CHAT_PATH.test(req.url ?? ''),
+      // Outgoing http is only grammY's transport (node-fetch) and the OTLP exporters: Bot API
+      // calls already have a CLIENT span (telegram.api …) with Telegram's verdict, and exports are
+      // never traced. Patching http.request for them cost more CPU per update than all our spans
+      // (npm run bench's profile) and sent our traceparent to Telegram. KIE and LLM calls go
+      // through fetch (undici) and keep their spans.
+      disableOutgoingRequestInstrumentation: true,
+    },
+    // Query spans come from src/db/traced-dialect.ts, for pg as for PGlite: one span per query
+    // with attributes built once per statement, where this instrumentation parsed every query and
+    // counted every pool event.
+    '@opentelemetry/instrumentation-pg': { enabled: false },
+  });
   const sdk = new NodeSDK({
     // Env (OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES) is detected and wins over these defaults.
     resource: resourceFromAttributes({
@@ -108,39 +142,16 @@ export function startTelemetry(options: TelemetryOptions = {}): Telemetry {
     spanProcessors: [new RedactingSpanProcessor(), ...spanProcessors],
     logRecordProcessors: [new RedactingLogRecordProcessor(), ...logProcessors],
     metricReaders,
-    instrumentations: [
-      getNodeAutoInstrumentations({
-        // Noise without insight for a bot.
-        '@opentelemetry/instrumentation-fs': { enabled: false },
-        '@opentelemetry/instrumentation-dns': { enabled: false },
-        '@opentelemetry/instrumentation-net': { enabled: false },
-        '@opentelemetry/instrumentation-http': {
-          // Health probes; and a Telegram fake in this process (the sandbox's, tests'): its Bot API
-          // and web chat are not the bot's work, and the bot's traceparent would pull its server
-          // spans into the bot's traces as duplicates of the telegram.api spans.
-          ignoreIncomingRequestHook: (req) =>
-            req.url === '/healthz' ||
-            req.url === '/readyz' ||
-            BOT_API_PATH.test(req.url ?? '') ||
-            SANDBOX_WEB_CHAT_PATH.test(req.url ?? ''),
-          // Outgoing http is only grammY's transport (node-fetch) and the OTLP exporters: Bot API
-          // calls already have a CLIENT span (telegram.api …) with Telegram's verdict, and exports are
-          // never traced. Patching http.request for them cost more CPU per update than all our spans
-          // (npm run bench's profile) and sent our traceparent to Telegram. KIE and LLM calls go
-          // through fetch (undici) and keep their spans.
-          disableOutgoingRequestInstrumentation: true,
-        },
-        // Parameter values stay off spans; pg spans only inside an update or a job.
-        '@opentelemetry/instrumentation-pg': {
-          enhancedDatabaseReporting: false,
-          requireParentSpan: true,
-          ignoreConnectSpans: true,
-        },
-      }),
-    ],
+    instrumentations: [autoInstrumentations],
   });
   sdk.start();
+  for (const instrumentation of autoInstrumentations) {
+    // Runtime gauges (event loop delay, heap) are observed at export time, not per update: kept.
+    if (instrumentation.instrumentationName !== RUNTIME_INSTRUMENTATION)
+      instrumentation.setMeterProvider(NO_METRICS);
+  }
   bridgeLegacyLogsApi();
+
   current = {
     enabled: true,
     shutdown: async () => {
