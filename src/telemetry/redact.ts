@@ -15,9 +15,22 @@ const SHAPES: ReadonlyArray<[RegExp, string]> = [
   [/(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, `$1${REDACTED}`],
 ];
 
+/**
+ * Short strings already found clean. Most span attributes repeat on every update (the update type,
+ * the method, the parameterised SQL), and scanning each for every secret and shape was most of the
+ * redaction cost per update (npm run bench's profile). Only clean strings are kept, so no secret
+ * stays here; bounded; forgotten when a secret is added.
+ */
+const clean = new Set<string>();
+const CLEAN_MAX_ENTRIES = 4_096;
+const CLEAN_MAX_LENGTH = 1_024;
+
 /** Registers an exact secret value; values shorter than 6 characters are ignored as too ambiguous. */
 export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 6) registered.add(value);
+  if (value && value.length >= 6 && !registered.has(value)) {
+    registered.add(value);
+    clean.clear();
+  }
 }
 
 /** Cheap pre-check: every shape above contains a digit followed by ':' or the word bearer. */
@@ -25,6 +38,16 @@ const MAYBE_SHAPED = /\d:|bearer/i;
 
 /** Returns the text with every registered secret and token-shaped string replaced. */
 export function redact(text: string): string {
+  if (clean.has(text)) return text;
+  const out = scrub(text);
+  if (out === text && text.length <= CLEAN_MAX_LENGTH) {
+    if (clean.size >= CLEAN_MAX_ENTRIES) clean.clear();
+    clean.add(text);
+  }
+  return out;
+}
+
+function scrub(text: string): string {
   let out = text;
   for (const secret of registered) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
@@ -49,4 +72,5 @@ export function redactDeep<T>(value: T, depth = 0): T {
 /** For tests: forget registered secrets. */
 export function clearRegisteredSecrets(): void {
   registered.clear();
+  clean.clear();
 }
