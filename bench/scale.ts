@@ -6,7 +6,8 @@ import pg from 'pg';
 import { type BotProcess, startBotProcess } from '../test/support/bot-process.ts';
 import { freePort } from '../test/support/free-port.ts';
 import type { OtlpReceiver } from '../test/support/otlp-receiver.ts';
-import { cpuMs, sendStarts, TOKEN } from './update-throughput.ts';
+import { isolatedSchema } from './isolated-schema.ts';
+import { cpuMs, sendStarts, settledCpuMs, TOKEN } from './update-throughput.ts';
 
 export interface ScaleResult {
   readonly instances: number;
@@ -79,6 +80,7 @@ export async function measureScale(options: {
   });
   await new Promise<void>((resolve) => balancer.listen(0, '127.0.0.1', resolve));
   const webhookUrl = `http://127.0.0.1:${(balancer.address() as AddressInfo).port}/telegram/webhook`;
+  const schema = await isolatedSchema(options.databaseUrl);
   const commitsBefore = await committedTransactions(options.databaseUrl);
   const bots: BotProcess[] = [];
   try {
@@ -89,7 +91,7 @@ export async function measureScale(options: {
         BOT_MODE: 'webhook',
         WEBHOOK_URL: webhookUrl,
         WEBHOOK_SECRET: 'bench-webhook-secret-0123456789',
-        DATABASE_URL: options.databaseUrl,
+        DATABASE_URL: schema.url,
         PORT: String(port),
         HOST: '127.0.0.1',
         LOG_LEVEL: 'info',
@@ -110,7 +112,8 @@ export async function measureScale(options: {
     const dbCpuBefore = postgresCpuMs();
     const seconds = await sendStarts(fake, users, options.updates, output);
     const perInstance = options.updates / options.instances;
-    const cpuMsPerUpdate = bots.map((b, i) => (cpuMs(b.child.pid) - (cpuBefore[i] ?? 0)) / perInstance);
+    const cpuAfter = await Promise.all(bots.map((b) => settledCpuMs(b.child.pid)));
+    const cpuMsPerUpdate = bots.map((_, i) => ((cpuAfter[i] ?? 0) - (cpuBefore[i] ?? 0)) / perInstance);
     const dbCpuMsPerUpdate = (postgresCpuMs() - dbCpuBefore) / options.updates;
     for (const bot of bots.splice(0)) await bot.stop('SIGTERM');
     // Backends report their counters when they exit, so this is read after the instances stopped.
@@ -130,5 +133,6 @@ export async function measureScale(options: {
     await new Promise<void>((resolve) => balancer.close(() => resolve()));
     agent.destroy();
     await fake.stop();
+    await schema.drop();
   }
 }
