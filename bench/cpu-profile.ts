@@ -24,7 +24,7 @@ const RULES: ReadonlyArray<readonly [category: string, test: RegExp]> = [
   ['batch processors', /Batch(Span|LogRecord)Processor/],
   ['log records (winston → OTLP)', /winston-transport|sdk-logs|api-logs|instrumentation-winston/],
   ['metric recording', /sdk-metrics|\/src\/telemetry\/(metrics|observed-gauges)/],
-  ['DB query spans', /instrumentation-pg|\/src\/db\/traced-dialect/],
+  ['DB query events (our dialect wrapper)', /instrumentation-pg|\/src\/db\/traced-dialect/],
   ['http/undici instrumentation', /instrumentation-(http|undici)/],
   [
     'auto-instrumentation hooks',

@@ -1,4 +1,4 @@
-import { type Attributes, context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type Attributes, context, SpanKind, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
 import {
   ATTR_DB_NAMESPACE,
   ATTR_DB_OPERATION_NAME,
@@ -16,10 +16,12 @@ import type {
   Driver,
   QueryResult,
 } from 'kysely';
-import { INSTRUMENTATION_SCOPE } from '../telemetry/attributes.ts';
-
-/** Span name prefix, matching instrumentation-pg (`pg.query:SELECT`) so dashboards treat both alike. */
-const SPAN_PREFIX = 'pg.query';
+import {
+  ATTR_PG_QUERY_DURATION_MS,
+  EVENT_PG_QUERY,
+  INSTRUMENTATION_SCOPE,
+  SPAN_PG_QUERY,
+} from '../telemetry/attributes.ts';
 
 const tracer = trace.getTracer(INSTRUMENTATION_SCOPE);
 
@@ -38,13 +40,15 @@ export interface TracedDatabase {
 }
 
 interface StatementShape {
+  /** Span name, like instrumentation-pg's (`pg.query:SELECT test`), for a query that becomes a span. */
   readonly name: string;
+  readonly operation: string;
   readonly attributes: Attributes;
 }
 
 /**
  * Span name and attributes per SQL text, built once: the hot path's statements are compiled once
- * (src/db/prepared-query.ts) and repeat on every update, so a query span costs one map lookup
+ * (src/db/prepared-query.ts) and repeat on every update, so recording a query costs one map lookup
  * beyond the SDK's own work. Bounded, since a query with an IN list has a text per list length.
  */
 function statementShapes(database: TracedDatabase): (sql: string) => StatementShape {
@@ -58,7 +62,8 @@ function statementShapes(database: TracedDatabase): (sql: string) => StatementSh
     if (!shape) {
       const operation = operationOf(sql);
       shape = {
-        name: `${SPAN_PREFIX}:${operation} ${database.name}`,
+        name: `${SPAN_PG_QUERY}:${operation} ${database.name}`,
+        operation,
         attributes: {
           [ATTR_DB_SYSTEM_NAME]: 'postgresql',
           [ATTR_DB_NAMESPACE]: database.name,
@@ -75,6 +80,15 @@ function statementShapes(database: TracedDatabase): (sql: string) => StatementSh
   };
 }
 
+/** A query as its own CLIENT span, child of the active span: started when the query was. */
+function querySpan(shape: StatementShape, started: number) {
+  return tracer.startSpan(shape.name, {
+    kind: SpanKind.CLIENT,
+    attributes: shape.attributes,
+    startTime: started,
+  });
+}
+
 function tracedConnection(
   connection: DatabaseConnection,
   shapeOf: (sql: string) => StatementShape,
@@ -84,20 +98,38 @@ function tracedConnection(
       compiled: CompiledQuery,
       options?: AbortableOperationOptions,
     ): Promise<QueryResult<R>> {
-      // Like instrumentation-pg with requireParentSpan: no orphan spans for start-up queries.
-      if (!trace.getSpan(context.active())) return connection.executeQuery<R>(compiled, options);
-      const shape = shapeOf(compiled.sql);
-      // Not made active: nothing runs under a query, and entering a context around PGlite's many
-      // internal promises cost measurable throughput (npm run bench).
-      const span = tracer.startSpan(shape.name, { kind: SpanKind.CLIENT, attributes: shape.attributes });
+      const parent = trace.getSpan(context.active());
+      // Like instrumentation-pg with requireParentSpan: nothing for start-up queries (and nothing
+      // with telemetry off, where every span is an unsampled no-op). A span that has ended still
+      // counts: a write it left to finish becomes a span of its own below.
+      if (!parent || !(parent.spanContext().traceFlags & TraceFlags.SAMPLED))
+        return connection.executeQuery<R>(compiled, options);
+      const started = performance.now();
       try {
-        return await connection.executeQuery<R>(compiled, options);
+        const result = await connection.executeQuery<R>(compiled, options);
+        const ms = performance.now() - started;
+        if (parent.isRecording()) {
+          parent.addEvent(
+            EVENT_PG_QUERY,
+            {
+              [ATTR_DB_OPERATION_NAME]: shapeOf(compiled.sql).operation,
+              // Parameterised SQL only ($1, $2…); values never reach telemetry.
+              [ATTR_DB_QUERY_TEXT]: compiled.sql,
+              [ATTR_PG_QUERY_DURATION_MS]: ms,
+            },
+            started,
+          );
+        } else {
+          // Its span ended first: the query still gets a place in the trace.
+          querySpan(shapeOf(compiled.sql), started).end();
+        }
+        return result;
       } catch (error) {
+        const span = querySpan(shapeOf(compiled.sql), started);
         span.setStatus({ code: SpanStatusCode.ERROR });
         span.setAttribute(ATTR_ERROR_TYPE, (error as { code?: string }).code ?? 'db_error');
-        throw error;
-      } finally {
         span.end();
+        throw error;
       }
     },
     streamQuery: (compiled, chunkSize) => connection.streamQuery(compiled, chunkSize),
@@ -105,10 +137,13 @@ function tracedConnection(
 }
 
 /**
- * Wraps a dialect so every query run inside a span is a CLIENT span named like instrumentation-pg's
- * (`pg.query:SELECT test`), for PGlite (no `pg` module to patch) and pg alike. On pg it replaces
- * instrumentation-pg (off in src/telemetry/sdk.ts), whose per-query attribute parsing and pool
- * counters cost more CPU per update than the spans themselves (npm run bench's profile).
+ * Wraps a dialect so every query run inside a span is recorded on it, for PGlite (no `pg` module to
+ * patch) and pg alike: an event `pg.query` with the operation, the parameterised SQL and its
+ * duration. A query that fails, or ends after its span did, is a CLIENT span of its own named like
+ * instrumentation-pg's (`pg.query:SELECT test`), ERROR with the SQLSTATE when it failed. Events,
+ * not spans, for the queries that succeed: a /start runs three bookkeeping queries, and as spans
+ * they were half of telemetry's CPU per update (npm run bench); instrumentation-pg (off in
+ * src/telemetry/sdk.ts) cost more still, parsing every query and counting every pool event.
  */
 export function tracedDialect(inner: Dialect, database: TracedDatabase): Dialect {
   const shapeOf = statementShapes(database);

@@ -33,6 +33,12 @@ export const ATTR_BOT_UPDATE_DUPLICATE = 'bot.update.duplicate';
 export const ATTR_BOT_ERROR_REF = 'bot.error.ref';
 export const ATTR_BOT_MODE = 'bot.mode';
 
+// Database queries (src/db/traced-dialect.ts): an event per query on the span that ran it.
+export const EVENT_PG_QUERY = 'pg.query';
+export const SPAN_PG_QUERY = 'pg.query';
+/** Milliseconds the query took, on its event (semantic conventions have a metric for it, no key). */
+export const ATTR_PG_QUERY_DURATION_MS = 'pg.query.duration_ms';
+
 // Bot API call attributes and events.
 export const ATTR_TELEGRAM_API_METHOD = 'telegram.api.method';
 export const ATTR_TELEGRAM_API_OK = 'telegram.api.ok';

@@ -6,6 +6,7 @@ import {
   METRIC_BOT_UPDATES,
   METRIC_TELEGRAM_API_CALLS,
 } from './attributes.ts';
+import { type TalliedCounter, talliedCounter } from './tallied-counter.ts';
 
 /**
  * Buckets of `bot.update.duration`, in seconds. 2 is the updates SLO's latency threshold
@@ -17,9 +18,11 @@ export const UPDATE_DURATION_BUCKETS: readonly number[] = [
 
 /** Instruments of the bot core; names and units follow the README's telemetry table. */
 export interface BotMetrics {
-  readonly updates: Counter;
+  /** Once per update: tallied, not a Counter (src/telemetry/tallied-counter.ts). */
+  readonly updates: TalliedCounter;
   readonly updateDuration: Histogram;
-  readonly apiCalls: Counter;
+  /** Once per Bot API call: tallied too. */
+  readonly apiCalls: TalliedCounter;
   readonly errors: Counter;
 }
 
@@ -27,13 +30,13 @@ export interface BotMetrics {
 export function createBotMetrics(): BotMetrics {
   const meter = metrics.getMeter(INSTRUMENTATION_SCOPE);
   return {
-    updates: meter.createCounter(METRIC_BOT_UPDATES, { unit: '{update}', description: 'Updates handled' }),
+    updates: talliedCounter(meter, METRIC_BOT_UPDATES, { unit: '{update}', description: 'Updates handled' }),
     updateDuration: meter.createHistogram(METRIC_BOT_UPDATE_DURATION, {
       unit: 's',
       description: 'Time to handle one update',
       advice: { explicitBucketBoundaries: [...UPDATE_DURATION_BUCKETS] },
     }),
-    apiCalls: meter.createCounter(METRIC_TELEGRAM_API_CALLS, {
+    apiCalls: talliedCounter(meter, METRIC_TELEGRAM_API_CALLS, {
       unit: '{call}',
       description: 'Bot API calls',
     }),

@@ -16,6 +16,8 @@ export interface TestTelemetry {
   readonly logs: InMemoryLogRecordExporter;
   /** Collects and returns every metric recorded so far (cumulative). */
   collectMetrics(): Promise<MetricData[]>;
+  /** Waits for spans already ended to reach `spans` (the first export waits for the resource). */
+  flushSpans(): Promise<void>;
   reset(): void;
 }
 
@@ -37,9 +39,10 @@ export async function setupTestTelemetry(): Promise<TestTelemetry> {
     exporter: metricExporter,
     exportIntervalMillis: 3_600_000,
   });
+  const spanProcessor = new SimpleSpanProcessor({ exporter: spans });
   startTelemetry({
     env: { ...process.env, OTEL_SDK_DISABLED: 'false' },
-    spanProcessors: [new SimpleSpanProcessor({ exporter: spans })],
+    spanProcessors: [spanProcessor],
     logRecordProcessors: [new SimpleLogRecordProcessor({ exporter: logs })],
     metricReaders: [reader],
   });
@@ -52,6 +55,7 @@ export async function setupTestTelemetry(): Promise<TestTelemetry> {
       await reader.forceFlush();
       return metricExporter.getMetrics().flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics));
     },
+    flushSpans: () => spanProcessor.forceFlush(),
     reset() {
       spans.reset();
       logs.reset();

@@ -49,10 +49,13 @@ export function updateTracing(mode: 'polling' | 'webhook') {
         if (ctx.state.duplicate) span.setAttribute(ATTR_BOT_UPDATE_DUPLICATE, true);
         span.end();
         const seconds = (performance.now() - started) / 1000;
-        const attrs = { [ATTR_TELEGRAM_UPDATE_TYPE]: type, [ATTR_OUTCOME]: outcome };
-        ctx.deps.metrics.updates.add(1, attrs);
+        ctx.deps.metrics.updates.add(1, `${type} ${outcome}`, () => ({
+          [ATTR_TELEGRAM_UPDATE_TYPE]: type,
+          [ATTR_OUTCOME]: outcome,
+        }));
         ctx.deps.metrics.updateDuration.record(seconds, {
-          ...attrs,
+          [ATTR_TELEGRAM_UPDATE_TYPE]: type,
+          [ATTR_OUTCOME]: outcome,
           [ATTR_BOT_FEATURE]: feature,
           ...(ctx.state.errorCode ? { [ATTR_ERROR_TYPE]: ctx.state.errorCode } : {}),
         });

@@ -76,11 +76,11 @@ export function apiTracingTransformer(metrics: BotMetrics): Transformer {
           span.setAttribute(ATTR_TELEGRAM_API_ATTEMPT, Math.max(state.attempts, 1));
           span.end();
           try {
-            metrics.apiCalls.add(1, {
+            metrics.apiCalls.add(1, `${method} ${outcome} ${errorCode ?? ''}`, () => ({
               [ATTR_TELEGRAM_API_METHOD]: method,
               [ATTR_OUTCOME]: outcome,
               ...(errorCode === undefined ? {} : { [ATTR_TELEGRAM_API_ERROR_CODE]: errorCode }),
-            });
+            }));
           } catch {
             // Metrics must never fail a call.
           }
