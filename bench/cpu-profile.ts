@@ -23,7 +23,7 @@ const RULES: ReadonlyArray<readonly [category: string, test: RegExp]> = [
   ['OTLP serialization + export', /otlp-transformer|otlp-exporter-base|exporter-[a-z]+-otlp|protobufjs/],
   ['batch processors', /Batch(Span|LogRecord)Processor/],
   ['log records (winston → OTLP)', /winston-transport|sdk-logs|api-logs|instrumentation-winston/],
-  ['metric recording', /sdk-metrics|\/src\/telemetry\/(metrics|observed-gauges)/],
+  ['metric recording', /sdk-metrics|\/src\/telemetry\/(metrics|observed-gauges|tallied-counter)/],
   ['DB query events (our dialect wrapper)', /instrumentation-pg|\/src\/db\/traced-dialect/],
   ['http/undici instrumentation', /instrumentation-(http|undici)/],
   [

@@ -30,7 +30,9 @@ export function updateTracing(mode: 'polling' | 'webhook') {
     const links: Link[] = parent ? [{ context: parent }] : [];
     const span = getTracer().startSpan(`${SPAN_BOT_UPDATE} ${type}`, {
       kind: SpanKind.CONSUMER,
-      root: true,
+      // A root even under the webhook's HTTP span (linked instead); with no span active there is
+      // nothing to detach, and detaching copies the context.
+      ...(parent ? { root: true } : {}),
       links,
       attributes: { ...updateAttributes(ctx.update), [ATTR_BOT_MODE]: mode },
     });
